@@ -1,0 +1,511 @@
+"""The guard: one per application, it decides on every request.
+
+It holds the checked configuration, the application's hooks and the
+caches, and offers flows (see :mod:`fsa_common.flow`) that adapters drive:
+
+- :meth:`Guard.before_request`: authentication in ``always``/``all`` mode.
+- :meth:`Guard.prepare`: authorization and parameters of a declared
+  route, returning the keyword arguments of the view.
+- :meth:`Guard.get_user`: the authenticated user, authenticating lazily.
+- :meth:`Guard.after_request`: the FSA_CHECK rule and cookie renewal.
+
+Per-request facts live in a :class:`RequestState` the adapter keeps in its
+request context, never on the guard, so concurrent requests never see
+each other's user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+from .authz import Authorization
+from .cache import MISSING, LRUCache
+from .config import ALL, ANY, NONE, Config, read_config
+from .errors import (
+    AuthError, ConfigError, FSAError, ForbiddenError, HookError,
+    NoAuthError, NotFoundError, ParamError,
+)
+from .flow import BlockingCall, Flow, HookCall
+from .params import CastError, Param, find_cast, type_name
+from .passwords import PasswordManager
+from .request import RequestView, request_params
+from .routes import RouteSpec
+from .schemes import SCHEME_CLASSES, Scheme
+from .tokens import TokenManager
+
+log = logging.getLogger("fsa_common")
+
+
+class Hooks:
+    """The application's hooks, filled by the adapters' decorators.
+
+    ``get_user_pass(user) -> str | None`` returns the stored password
+    hash; ``user_in_group(user, group) -> bool``; ``casts`` maps a type to
+    its converter.  Each may be a plain or ``async`` function.
+    """
+
+    def __init__(self) -> None:
+        self.get_user_pass: Callable[..., Any] | None = None
+        self.user_in_group: Callable[..., Any] | None = None
+        self.casts: dict[Any, Callable[[Any], Any]] = {}
+
+
+class RequestState:
+    """What the library knows about the current request.
+
+    ``user`` is the authenticated user once known; ``checked`` tells that
+    an authorization rule ran; ``renew`` asks for a fresh cookie token.
+    """
+
+    __slots__ = ("user", "scheme", "checked", "skipped", "failure",
+                 "renew", "_params")
+
+    def __init__(self) -> None:
+        self.user: str | None = None
+        self.scheme: str | None = None
+        self.checked = False
+        self.skipped = False
+        self.failure: AuthError | None = None
+        self.renew = False
+        self._params: dict[str, Any] | None = None
+
+    def params(self, req: RequestView) -> dict[str, Any]:
+        """The merged request parameters, computed once per request."""
+        if self._params is None:
+            self._params = request_params(req)
+        return self._params
+
+
+class _Cast:
+    """A parameter with the converter chosen for it by one guard."""
+
+    __slots__ = ("name", "key", "kind", "required", "default", "cast",
+                 "is_async")
+
+    def __init__(self, param: Param,
+                 casts: dict[Any, Callable[[Any], Any]]) -> None:
+        self.name, self.key, self.kind = param.name, param.key, param.kind
+        self.required, self.default = param.required, param.default
+        self.cast = find_cast(param.kind, casts)
+        self.is_async = _is_async(self.cast)
+
+
+class BoundRoute:
+    """A route specification bound to one guard: schemes and casts."""
+
+    __slots__ = ("spec", "authz", "schemes", "path", "request",
+                 "allparams", "keys")
+
+    def __init__(self, spec: RouteSpec, schemes: tuple[Scheme, ...],
+                 casts: dict[Any, Callable[[Any], Any]]) -> None:
+        self.spec = spec
+        self.authz: Authorization = spec.authz
+        self.schemes = schemes
+        self.path = [_Cast(p, casts) for p in spec.params.path]
+        self.request = [_Cast(p, casts) for p in spec.params.request]
+        self.allparams = spec.params.allparams
+        self.keys = spec.params.keys
+
+
+class Guard:
+    """Authentication, authorization and parameters for one application.
+
+    :param config: the checked configuration.
+    :param hooks: the application's hooks.
+    :param clock: current time in seconds since the epoch.
+    """
+
+    def __init__(self, config: Config, hooks: Hooks | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.config = config
+        self.hooks = hooks or Hooks()
+        self.clock = clock
+        if self.hooks.get_user_pass is None:
+            self.hooks.get_user_pass = config.get_user_pass
+        if self.hooks.user_in_group is None:
+            self.hooks.user_in_group = config.user_in_group
+
+        self.passwords = PasswordManager(config)
+        self.tokens = TokenManager(config, clock) \
+            if config.tokens_enabled else None
+        size = config.cache_size
+        self.pass_cache: LRUCache[str] = LRUCache(size)
+        self.group_cache: LRUCache[bool] = LRUCache(size)
+        self.schemes = tuple(self._make_scheme(n) for n in config.schemes)
+        self._bound: dict[RouteSpec, BoundRoute] = {}
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any], app_name: str,
+                     hooks: Hooks | None = None,
+                     clock: Callable[[], float] = time.time) -> Guard:
+        """Read the configuration from ``mapping`` and build a guard.
+
+        :raises ConfigError: (500) on a bad directive, naming it.
+        """
+        return cls(read_config(mapping, app_name), hooks, clock)
+
+    @property
+    def digest_secret(self) -> bytes:
+        """Key for digest nonces, derived from the token secret."""
+        secret = self.config.token_secret or self.config.realm
+        if isinstance(secret, str):
+            secret = secret.encode()
+        return hashlib.sha256(b"fsa-digest-nonce:" + secret).digest()
+
+    def _make_scheme(self, name: str) -> Scheme:
+        if name in ("token", "http-token") and self.tokens is None:
+            raise ConfigError(f"FSA_AUTH: {name} needs tokens, which are "
+                              "disabled by FSA_TOKEN_TYPE or an empty "
+                              "FSA_TOKEN_SECRET")
+
+        return SCHEME_CLASSES[name](self)
+
+    # route binding
+
+    def bind(self, spec: RouteSpec) -> BoundRoute:
+        """Return the route bound to this guard, binding it on first use.
+
+        :raises ConfigError: (500) if the route names an unknown scheme.
+        """
+        bound = self._bound.get(spec)
+        if bound is None:
+            bound = self._bound[spec] = self._bind(spec)
+        return bound
+
+    def _bind(self, spec: RouteSpec) -> BoundRoute:
+        schemes = self.schemes
+        if spec.auth is not None:
+            by_name = {s.name: s for s in self.schemes}
+            schemes = tuple(by_name.get(n) or self._make_scheme(n)
+                            for n in spec.auth)
+
+        return BoundRoute(spec, schemes, self.hooks.casts)
+
+    def register_cast(self, kind: Any, cast: Callable[[Any], Any]) -> None:
+        """Use ``cast`` to convert parameters declared as ``kind``."""
+        self.hooks.casts[kind] = cast
+        self._bound.clear()
+
+    # hooks, cached
+
+    def user_pass(self, user: str) -> Flow[str | None]:
+        """Flow returning the stored password of ``user``, or None.
+
+        Known users are cached; unknown ones are asked again next time,
+        so that a new registration works at once.
+
+        :raises ConfigError: (500) when no get_user_pass hook is set.
+        :raises HookError: (500) when the hook answers a non-string.
+        """
+        stored = self.pass_cache.get(user)
+        if stored is not MISSING:
+            return stored
+
+        hook = self.hooks.get_user_pass
+        if hook is None:
+            raise ConfigError("no get_user_pass hook: register one with "
+                              "get_user_pass or FSA_GET_USER_PASS")
+
+        stored = yield HookCall("get_user_pass", hook, (user,))
+        if stored is not None:
+            if not isinstance(stored, str):
+                raise _hook_error("get_user_pass", stored)
+            self.pass_cache.set(user, stored)
+
+        return stored
+
+    def in_group(self, user: str, group: str | int) -> Flow[bool]:
+        """Flow telling whether ``user`` belongs to ``group``.
+
+        :raises ConfigError: (500) when no user_in_group hook is set.
+        :raises HookError: (500) when the hook answers a non-boolean.
+        """
+        key = (user, group)
+        answer = self.group_cache.get(key)
+        if answer is not MISSING:
+            return answer
+
+        hook = self.hooks.user_in_group
+        if hook is None:
+            raise ConfigError("no user_in_group hook: register one with "
+                              "user_in_group or FSA_USER_IN_GROUP")
+
+        answer = yield HookCall("user_in_group", hook, (user, group))
+        if not isinstance(answer, bool):
+            raise _hook_error("user_in_group", answer)
+
+        self.group_cache.set(key, answer)
+        return answer
+
+    def clear_caches(self) -> None:
+        """Forget every cached password, group answer and token check."""
+        self.pass_cache.clear()
+        self.group_cache.clear()
+        if self.tokens is not None:
+            self.tokens.cache.clear()
+
+    # authentication
+
+    def authenticate(self, req: RequestView, state: RequestState,
+                     schemes: tuple[Scheme, ...] | None = None
+                     ) -> Flow[str]:
+        """Flow trying ``schemes`` in order (see :mod:`.schemes`).
+
+        :return: the authenticated user, also stored in ``state``.
+        :raises NoAuthError: (401) when no scheme found credentials.
+        :raises BadAuthError: (401) when credentials are wrong.
+        """
+        for scheme in self.schemes if schemes is None else schemes:
+            user = yield from scheme.authenticate(req, state)
+            if user is not None:
+                state.user, state.scheme = user, scheme.name
+                log.debug("authenticated by %s", scheme.name)
+                return user
+
+        raise NoAuthError("authentication required",
+                          headers=self.challenges(schemes))
+
+    def challenges(self, schemes: tuple[Scheme, ...] | None = None
+                   ) -> list[tuple[str, str]]:
+        """The ``WWW-Authenticate`` headers of ``schemes``."""
+        found = (s.challenge() for s in
+                 (self.schemes if schemes is None else schemes))
+        return [("WWW-Authenticate", c) for c in found if c]
+
+    def get_user(self, req: RequestView, state: RequestState,
+                 schemes: tuple[Scheme, ...] | None = None) -> Flow[str]:
+        """Flow returning the authenticated user, authenticating if needed.
+
+        A failure is remembered for the rest of the request, so that slow
+        checks do not run twice.  In ``always`` mode a path skipped by
+        FSA_SKIP_PATH is not authenticated lazily.
+
+        :raises AuthError: (401) when authentication fails.
+        """
+        if state.user is not None:
+            if schemes is None or any(s.name == state.scheme
+                                      for s in schemes):
+                return state.user
+
+        if state.failure is not None:
+            raise state.failure
+
+        if state.skipped and self.config.mode == "always":
+            raise NoAuthError("no authentication on this path")
+
+        try:
+            return (yield from self.authenticate(req, state, schemes))
+        except AuthError as error:
+            state.failure = error
+            raise
+
+    def before_request(self, req: RequestView, state: RequestState
+                       ) -> Flow[None]:
+        """Flow authenticating every request in ``always``/``all`` mode.
+
+        :raises AuthError: (401) when authentication fails on a path
+            FSA_SKIP_PATH does not exempt.
+        """
+        if self.config.mode == "lazy":
+            return
+
+        path = req.path
+        if any(p.match(path) for p in self.config.skip_path):
+            state.skipped = True
+            return
+
+        yield from self.get_user(req, state)
+
+    # authorization and parameters
+
+    def prepare(self, spec: RouteSpec, req: RequestView,
+                state: RequestState, path_args: dict[str, Any]
+                ) -> Flow[dict[str, Any]]:
+        """Flow checking a declared route and converting its parameters.
+
+        :return: the keyword arguments of the view.
+        :raises AuthError: (401), :class:`ForbiddenError` (403),
+            :class:`ParamError` (400) or :class:`NotFoundError` (404).
+        """
+        route = self._bound.get(spec) or self.bind(spec)
+        yield from self.authorize(route, req, state)
+        kwargs = path_args
+        if route.path:
+            kwargs = yield from self._path_args(route, path_args)
+        if route.request or route.allparams:
+            yield from self._request_args(route, req, state, kwargs)
+
+        return kwargs
+
+    def authorize(self, route: BoundRoute, req: RequestView,
+                  state: RequestState) -> Flow[None]:
+        """Flow applying the route's ``authorize=`` rule.
+
+        :raises AuthError: (401) when a user is needed and not found.
+        :raises ForbiddenError: (403) for NONE or a user in no group.
+        """
+        authz = route.authz
+        kind = authz.kind
+        if kind == ANY:
+            state.checked = True
+            return
+
+        if kind == NONE:
+            state.checked = True
+            raise ForbiddenError("access denied")
+
+        user = yield from self.get_user(req, state, route.schemes)
+        if kind == ALL:
+            state.checked = True
+            return
+
+        for group in authz.groups:
+            if (yield from self.in_group(user, group)):
+                state.checked = True
+                return
+
+        state.checked = True
+        raise ForbiddenError("access denied")
+
+    def _path_args(self, route: BoundRoute, path_args: dict[str, Any]
+                   ) -> Flow[dict[str, Any]]:
+        kwargs = dict(path_args)
+        for param in route.path:
+            value = path_args.get(param.key, MISSING)
+            if value is MISSING:
+                continue
+            try:
+                kwargs[param.name] = yield from _convert(param, value)
+            except (CastError, ValueError, TypeError, OverflowError):
+                raise NotFoundError("not found") from None
+
+        return kwargs
+
+    def _request_args(self, route: BoundRoute, req: RequestView,
+                      state: RequestState, kwargs: dict[str, Any]
+                      ) -> Flow[None]:
+        params = state.params(req)
+        for param in route.request:
+            value = params.get(param.key, MISSING)
+            if value is MISSING or value is None:
+                if param.required:
+                    raise ParamError(f'missing parameter "{param.key}"')
+                kwargs[param.name] = param.default
+                continue
+            try:
+                kwargs[param.name] = yield from _convert(param, value)
+            except (CastError, ValueError, TypeError, OverflowError):
+                raise ParamError(
+                    f'parameter "{param.key}": invalid '
+                    f'{type_name(param.kind)} value {_show(value)}'
+                ) from None
+
+        if route.allparams:
+            for key, value in params.items():
+                if key not in route.keys and key not in kwargs:
+                    kwargs[key] = value
+
+    # tokens and passwords
+
+    def create_token(self, user: str) -> str:
+        """Return a new token for ``user``.
+
+        :raises ConfigError: (500) when tokens are disabled.
+        """
+        if self.tokens is None:
+            raise ConfigError("tokens are disabled (FSA_TOKEN_TYPE is None "
+                              "or FSA_TOKEN_SECRET is empty)")
+        return self.tokens.create(user)
+
+    def hash_password(self, password: str) -> Flow[str]:
+        """Flow hashing a new password (the work is a blocking call).
+
+        :raises PasswordQualityError: (400) on a quality rule failure.
+        """
+        self.passwords.check_quality(password)
+        return (yield BlockingCall(self.passwords.hash, (password,)))
+
+    def check_password(self, password: str, stored: str | None
+                       ) -> Flow[bool]:
+        """Flow telling whether ``password`` matches ``stored``."""
+        return (yield BlockingCall(self.passwords.verify,
+                                   (password, stored)))
+
+    # after the view
+
+    def after_request(self, state: RequestState, method: str,
+                      status: int) -> int | None:
+        """Apply FSA_CHECK: the status to answer instead, or None.
+
+        A view answering below 400 with no authorization check run gets a
+        500 while FSA_CHECK is true; preflight ``OPTIONS`` are exempt.
+        """
+        if self.config.check and not state.checked and status < 400 \
+                and method != "OPTIONS":
+            log.error("no authorization check ran on this route: "
+                      "declare it with authorize=")
+            return 500
+        return None
+
+    def renewed_cookie(self, state: RequestState, secure: bool
+                       ) -> tuple[str, str, dict[str, Any]] | None:
+        """The cookie to set when a cookie token needs renewal, or None.
+
+        :return: (name, value, attributes) with ``max_age``, ``httponly``,
+            ``samesite`` and ``secure``.
+        """
+        if not state.renew or state.user is None or self.tokens is None:
+            return None
+
+        token = self.tokens.create(state.user)
+        attributes = {"max_age": int(self.tokens.delay), "httponly": True,
+                      "samesite": "Lax", "secure": secure}
+        return self.config.token_name, token, attributes
+
+    def error_answer(self, error: FSAError, method: str, url: str
+                     ) -> tuple[int, str, list[tuple[str, str]]]:
+        """How to answer ``error``: (status, text body, headers).
+
+        A 401 on a GET becomes a redirect to FSA_401_REDIRECT when set,
+        with the original URL in the FSA_URL_NAME parameter.
+        """
+        redirect = self.config.redirect
+        if error.status == 401 and redirect and method == "GET":
+            sep = "&" if "?" in redirect else "?"
+            target = f"{redirect}{sep}{self.config.url_name}=" \
+                f"{quote(url, safe='')}"
+            return 302, "redirecting to login", [("Location", target)]
+
+        if isinstance(error, (ConfigError, HookError)):
+            log.error("%s: %s", type(error).__name__, error.message)
+            return error.status, "internal error", []
+
+        return error.status, error.message, error.headers
+
+
+def _convert(param: _Cast, value: Any) -> Flow[Any]:
+    if param.is_async:
+        return (yield HookCall("cast", param.cast, (value,)))
+    return param.cast(value)
+
+
+def _is_async(fn: Any) -> bool:
+    import inspect
+
+    return inspect.iscoroutinefunction(fn)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _hook_error(name: str, answer: Any) -> HookError:
+    log.error("hook %s returned %s, which is not the expected type",
+              name, type(answer).__name__)
+    return HookError(f"hook {name} answered a {type(answer).__name__}")

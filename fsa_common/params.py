@@ -1,0 +1,296 @@
+"""Typed parameters: from a view's signature to converted arguments.
+
+At declaration, :func:`compile_params` inspects the view once and makes a
+:class:`Param` per argument: where it comes from (the path or the
+request), its HTTP name (a leading ``_`` is dropped so that ``_pass``
+reads ``pass``), whether it is required and how to convert it.  At request
+time the route flow converts values with the prepared casts.
+
+Conversion rules:
+
+- ``int`` accepts decimal and ``0x``/``0o``/``0b`` forms; ``float`` any
+  Python float syntax; ``bool`` is false for ``""``, ``0``, ``false`` and
+  ``f`` (any case) and true otherwise; ``date``, ``time`` and ``datetime``
+  take ISO 8601; ``str``, :class:`path` and :class:`string` keep the text.
+- JSON values keep their native type when it fits (``1`` for an ``int``,
+  ``true`` for a ``bool``); a JSON value of another type is refused.
+- Any other class is called with the text, unless a cast was registered
+  for it.
+
+A missing required parameter, or one that does not convert, is a 400
+naming it; a path value that does not convert is a 404.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import inspect
+import re
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from .cache import MISSING
+from .errors import ConfigError
+
+
+class path(str):
+    """A string that may contain ``/``, taken from the route path."""
+
+
+class string(str):
+    """A string path segment (no ``/``)."""
+
+
+_FALSE = frozenset(("", "0", "false", "f"))
+
+
+class CastError(ValueError):
+    """A value does not convert to the expected type."""
+
+
+def cast_int(value: Any) -> int:
+    """Convert a text or JSON value to ``int``; bases 2, 8, 16 accepted."""
+    if value.__class__ is int:
+        return value
+
+    if isinstance(value, str):
+        try:
+            return int(value, 0)
+        except ValueError:
+            return int(value, 10)  # leading zeros: "017"
+
+    raise CastError("not an integer")
+
+
+def cast_float(value: Any) -> float:
+    """Convert a text or JSON number to ``float``."""
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return float(value)
+
+    raise CastError("not a number")
+
+
+def cast_bool(value: Any) -> bool:
+    """Convert a text or JSON value to ``bool`` (see the module rules)."""
+    if isinstance(value, bool):
+        return value
+
+    if isinstance(value, str):
+        return value.strip().lower() not in _FALSE
+
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+
+    raise CastError("not a boolean")
+
+
+def cast_str(value: Any) -> str:
+    """Accept a string as is; refuse other JSON values."""
+    if isinstance(value, str):
+        return value
+
+    raise CastError("not a string")
+
+
+def _iso(kind: type) -> Callable[[Any], Any]:
+    def cast(value: Any) -> Any:
+        if isinstance(value, kind):
+            return value
+
+        if isinstance(value, str):
+            return kind.fromisoformat(value)  # type: ignore[attr-defined]
+
+        raise CastError("not an ISO 8601 text")
+
+    cast.__name__ = f"cast_{kind.__name__}"
+    return cast
+
+
+def _json_kind(kind: type) -> Callable[[Any], Any]:
+    def cast(value: Any) -> Any:
+        if isinstance(value, kind):
+            return value
+
+        raise CastError(f"not a JSON {kind.__name__}")
+
+    return cast
+
+
+def cast_any(value: Any) -> Any:
+    """Keep the value as it came."""
+    return value
+
+
+BUILTIN_CASTS: dict[Any, Callable[[Any], Any]] = {
+    int: cast_int,
+    float: cast_float,
+    bool: cast_bool,
+    str: cast_str,
+    path: cast_str,
+    string: cast_str,
+    dt.date: _iso(dt.date),
+    dt.time: _iso(dt.time),
+    dt.datetime: _iso(dt.datetime),
+    dict: _json_kind(dict),
+    list: _json_kind(list),
+    Any: cast_any,
+}
+
+
+def _constructor_cast(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def cast(value: Any) -> Any:
+        if isinstance(kind, type) and isinstance(value, kind):
+            return value
+
+        return kind(value)
+
+    return cast
+
+
+def type_name(kind: Any) -> str:
+    """A short readable name of a type, for error messages."""
+    return getattr(kind, "__name__", None) or str(kind)
+
+
+@dataclasses.dataclass(slots=True)
+class Param:
+    """One parameter of a view.
+
+    ``name`` is the Python name, ``key`` the HTTP name, ``kind`` the
+    declared type, ``default`` the default value or :data:`MISSING`.
+    """
+
+    name: str
+    key: str
+    kind: Any
+    required: bool
+    default: Any
+    in_path: bool
+
+
+@dataclasses.dataclass(slots=True)
+class Signature:
+    """All the parameters of a view, split by source."""
+
+    path: list[Param]
+    request: list[Param]
+    allparams: bool
+    keys: frozenset[str]
+
+
+def _unwrap_optional(kind: Any) -> tuple[Any, bool]:
+    """Return (type, optional) for ``X | None`` and ``Optional[X]``."""
+    origin = typing.get_origin(kind)
+    if origin is typing.Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], len(typing.get_args(kind)) != len(args)
+
+    return kind, False
+
+
+_RULE_VAR = re.compile(r"<(?:([a-zA-Z_][\w]*)(?:\([^>]*\))?:)?"
+                       r"([a-zA-Z_]\w*)>")
+
+
+def rule_names(rule: str) -> dict[str, str | None]:
+    """Return the variables of a route rule and their converters."""
+    return {m.group(2): m.group(1) for m in _RULE_VAR.finditer(rule)}
+
+
+def rewrite_rule(rule: str, sig: Signature) -> str:
+    """Give ``path`` typed variables the ``path`` converter in ``rule``."""
+    wanted = {p.key for p in sig.path if p.kind is path}
+    if not wanted:
+        return rule
+
+    def convert(m: re.Match[str]) -> str:
+        if m.group(1) is None and m.group(2) in wanted:
+            return f"<path:{m.group(2)}>"
+        return m.group(0)
+
+    return _RULE_VAR.sub(convert, rule)
+
+
+def compile_params(
+    fn: Callable[..., Any],
+    rule: str,
+    required: bool | None = None,
+    allparams: bool = False,
+    where: str = "route",
+) -> Signature:
+    """Inspect ``fn`` once and describe its parameters.
+
+    :param rule: the route rule, whose variables come from the path.
+    :param required: True makes every request parameter mandatory, False
+        optional (None when there is no default), None guesses from
+        defaults.
+    :param allparams: pass every request parameter, declared or not.
+    :raises ConfigError: (500) on a signature that cannot be served.
+    """
+    in_path = rule_names(rule)
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception:  # unresolvable forward references: use raw text
+        hints = {}
+
+    sig = inspect.signature(fn)
+    path_params, request_params = [], []
+    has_kwargs = False
+    for p in sig.parameters.values():
+        if p.kind is p.VAR_KEYWORD:
+            has_kwargs = True
+            continue
+
+        if p.kind in (p.VAR_POSITIONAL, p.POSITIONAL_ONLY):
+            raise ConfigError(f"{where}: parameter {p.name} cannot be "
+                              "passed by name")
+
+        kind = hints.get(p.name, p.annotation)
+        default = MISSING if p.default is p.empty else p.default
+        if kind is p.empty:
+            kind = str if default in (MISSING, None) else type(default)
+
+        kind, optional = _unwrap_optional(kind)
+        if p.name in in_path:
+            path_params.append(Param(p.name, p.name, kind, True, MISSING,
+                                     True))
+            continue
+
+        key = p.name[1:] if p.name.startswith("_") else p.name
+        needed = (default is MISSING and not optional) \
+            if required is None else required
+        if not needed and default is MISSING:
+            default = None
+
+        request_params.append(Param(p.name, key, kind, needed, default,
+                                    False))
+
+    if allparams and not has_kwargs:
+        raise ConfigError(f"{where}: allparams needs a **kwargs parameter")
+
+    keys = frozenset(p.key for p in request_params)
+    return Signature(path_params, request_params, allparams, keys)
+
+
+def find_cast(kind: Any, registered: dict[Any, Callable[[Any], Any]]
+              ) -> Callable[[Any], Any]:
+    """Return the converter for ``kind``: registered, builtin or
+    constructor."""
+    if kind in registered:
+        return registered[kind]
+
+    if kind in BUILTIN_CASTS:
+        return BUILTIN_CASTS[kind]
+
+    origin = typing.get_origin(kind)
+    if origin in (list, dict):
+        return BUILTIN_CASTS[origin]
+
+    if callable(kind):
+        return _constructor_cast(kind)
+
+    raise ConfigError(f"no way to convert parameters to {kind!r:.40}")

@@ -1,0 +1,103 @@
+"""The request view: what the core needs to know about a request.
+
+Adapters provide an object following :class:`RequestView`; they need not
+inherit from anything here.  Attributes may be computed lazily (e.g. the
+form is only parsed when read).  :class:`SimpleRequest` is a plain
+implementation for tests and for hosts that prefer to fill in everything
+up front.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+
+
+class RequestView(Protocol):
+    """What the core reads from a request.
+
+    ``headers`` must look names up without regard to case.  ``json`` is
+    the decoded body when the request declares a JSON content type, else
+    None.  ``query``, ``form`` and ``cookies`` map names to their first
+    value.
+    """
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+    form: Mapping[str, str]
+    json: Any
+    cookies: Mapping[str, str]
+    remote_user: str | None
+    remote_addr: str | None
+    is_secure: bool
+
+
+class Headers(dict[str, str]):
+    """A dict of headers whose keys are looked up in lower case."""
+
+    def __init__(self, items: Mapping[str, str] | None = None) -> None:
+        super().__init__((k.lower(), v) for k, v in (items or {}).items())
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore
+        return super().get(key.lower(), default)
+
+    def __getitem__(self, key: str) -> str:
+        return super().__getitem__(key.lower())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and super().__contains__(key.lower())
+
+
+@dataclasses.dataclass
+class SimpleRequest:
+    """A :class:`RequestView` filled in by hand."""
+
+    method: str = "GET"
+    path: str = "/"
+    headers: Mapping[str, str] = dataclasses.field(default_factory=Headers)
+    query: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    form: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    json: Any = None
+    cookies: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    remote_user: str | None = None
+    remote_addr: str | None = "127.0.0.1"
+    is_secure: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.headers, Headers):
+            self.headers = Headers(self.headers)
+
+
+def is_loopback(addr: str | None) -> bool:
+    """Tell whether ``addr`` is a loopback IP address (IPv4, IPv6 or
+    IPv4-mapped IPv6); anything unparsable is not."""
+    try:
+        ip = ipaddress.ip_address(addr or "")
+    except ValueError:
+        return False
+
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_loopback
+
+
+def request_params(req: RequestView) -> dict[str, Any]:
+    """Merge the request's parameters: query, then form, then JSON object.
+
+    Later sources win.  A JSON body that is not an object contributes
+    nothing here (a view can still take it whole).
+    """
+    params: dict[str, Any] = dict(req.query)
+    form = req.form
+    if form:
+        params.update(form)
+
+    body = req.json
+    if isinstance(body, dict):
+        params.update(body)
+
+    return params

@@ -1,0 +1,319 @@
+"""Authentication schemes: find credentials in a request and check them.
+
+Selection order and invariants:
+
+- The schemes of a route are tried in order.  A scheme that finds no
+  credentials of its kind answers None and the next one is tried.
+- The first scheme that finds credentials decides: good ones give the
+  user, bad ones raise :class:`BadAuthError` (401) at once, without
+  trying the next schemes.
+- When no scheme finds anything, :class:`NoAuthError` (401) is raised
+  with the challenges of the schemes that define one.
+- A failed password login reads the same whether the user is unknown or
+  the password is wrong.
+
+Parsers of untrusted input return None for garbage; the scheme then
+decides between "no credentials" and "bad credentials".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from .errors import BadAuthError
+from .flow import BlockingCall, Flow
+from .request import RequestView, is_loopback
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .guard import Guard, RequestState
+
+log = logging.getLogger("fsa_common")
+
+LOGIN_FAILED = "invalid user or password"
+
+
+def parse_authorization(value: str | None) -> tuple[str, str] | None:
+    """Split an ``Authorization`` header into (scheme word, rest).
+
+    The scheme word is lower-cased, as it is case-insensitive (RFC 7235
+    section 2.1).  Returns None when there is no header.
+    """
+    if not value:
+        return None
+
+    word, _, rest = value.strip().partition(" ")
+    return word.lower(), rest.strip()
+
+
+def parse_basic(value: str) -> tuple[str, str] | None:
+    """Decode Basic credentials (RFC 7617 section 2) as UTF-8.
+
+    :return: (user, password), or None if malformed.
+    """
+    try:
+        raw = base64.b64decode(value.encode("ascii"), validate=True)
+        text = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+
+    user, colon, password = text.partition(":")
+    if not colon or not user:
+        return None
+
+    return user, password
+
+
+class Scheme:
+    """Base of authentication schemes.
+
+    Subclasses define :meth:`authenticate`, a flow that returns the user
+    name, None when the request carries no credentials of this kind, or
+    raises :class:`BadAuthError` (401).
+    """
+
+    name = "?"
+
+    def __init__(self, guard: Guard) -> None:
+        self.guard = guard
+        self.config = guard.config
+
+    def challenge(self) -> str | None:
+        """The ``WWW-Authenticate`` value of this scheme, if any."""
+        return None
+
+    def fail(self, message: str = LOGIN_FAILED) -> BadAuthError:
+        """Build the 401 error of this scheme, with its challenge."""
+        challenge = self.challenge()
+        headers = [("WWW-Authenticate", challenge)] if challenge else []
+        return BadAuthError(message, headers=headers)
+
+    def authenticate(self, req: RequestView, state: RequestState
+                     ) -> Flow[str | None]:
+        raise NotImplementedError  # pragma: no cover
+
+    def check_password(self, user: str, password: str) -> Flow[str]:
+        """Flow checking ``password`` against the stored hash of ``user``.
+
+        :raises BadAuthError: (401) on an unknown user or wrong password.
+        """
+        guard = self.guard
+        stored = yield from guard.user_pass(user)
+        ok = yield BlockingCall(guard.passwords.verify, (password, stored))
+        if not ok:
+            log.debug("password check failed for a user")
+            raise self.fail()
+
+        return user
+
+
+def _done(value: Any) -> Generator[Any, Any, Any]:
+    return value
+    yield  # pragma: no cover
+
+
+class HttpdScheme(Scheme):
+    """Trust the user authenticated by the web server (``REMOTE_USER``)."""
+
+    name = "httpd"
+
+    def authenticate(self, req: RequestView, state: RequestState
+                     ) -> Flow[str | None]:
+        return _done(req.remote_user or None)
+
+
+class BasicScheme(Scheme):
+    """HTTP Basic (RFC 7617): ``Authorization: Basic base64(user:pass)``."""
+
+    name = "basic"
+
+    def challenge(self) -> str:
+        realm = self.config.realm.replace("\\", "\\\\").replace('"', '\\"')
+        return f'Basic realm="{realm}", charset="UTF-8"'
+
+    def authenticate(self, req: RequestView, state: RequestState
+                     ) -> Flow[str | None]:
+        parts = parse_authorization(req.headers.get("Authorization"))
+        if parts is None or parts[0] != "basic":
+            return None
+
+        credentials = parse_basic(parts[1])
+        if credentials is None:
+            raise self.fail("malformed basic credentials")
+
+        return (yield from self.check_password(*credentials))
+
+
+class HttpBasicScheme(BasicScheme):
+    """``http-basic``: Basic with the options of FSA_HTTP_AUTH_OPTS."""
+
+    name = "http-basic"
+
+    def challenge(self) -> str:
+        opts = self.config.http_auth_opts
+        realm = str(opts.get("realm", self.config.realm))
+        realm = realm.replace("\\", "\\\\").replace('"', '\\"')
+        word = str(opts.get("scheme", "Basic"))
+        return f'{word} realm="{realm}", charset="UTF-8"'
+
+
+class ParamScheme(Scheme):
+    """User and password as request parameters (FSA_PARAM_USER/PASS)."""
+
+    name = "param"
+
+    def authenticate(self, req: RequestView, state: RequestState
+                     ) -> Flow[str | None]:
+        params = state.params(req)
+        user = params.get(self.config.param_user)
+        if user is None:
+            return None
+
+        password = params.get(self.config.param_pass)
+        if not isinstance(user, str) or not user or \
+                not isinstance(password, str):
+            raise self.fail()
+
+        return (yield from self.check_password(user, password))
+
+
+class FakeScheme(Scheme):
+    """Trust a request parameter as the user: for local tests only."""
+
+    name = "fake"
+
+    def authenticate(self, req: RequestView, state: RequestState
+                     ) -> Flow[str | None]:
+        user = state.params(req).get(self.config.fake_login)
+        if user is None:
+            return _done(None)
+
+        if not is_loopback(req.remote_addr):
+            log.warning("fake authentication refused from %s",
+                        req.remote_addr)
+            raise self.fail("fake authentication is for local tests only")
+
+        if not isinstance(user, str) or not user:
+            raise self.fail("invalid fake login")
+
+        return _done(user)
+
+
+class TokenScheme(Scheme):
+    """Signed tokens, carried as configured by FSA_TOKEN_CARRIER."""
+
+    name = "token"
+
+    def __init__(self, guard: Guard) -> None:
+        super().__init__(guard)
+        self.carrier = self.config.token_carrier
+        self.token_name = self.config.token_name
+        self._word = self.token_name.lower()
+
+    def challenge(self) -> str | None:
+        if self.carrier != "bearer":
+            return None
+
+        return f'{self.token_name} realm="{self.config.realm}"'
+
+    def find_token(self, req: RequestView, state: RequestState
+                   ) -> str | None:
+        """Return the token carried by the request, if any."""
+        carrier = self.carrier
+        if carrier == "bearer":
+            parts = parse_authorization(req.headers.get("Authorization"))
+            if parts is None or parts[0] != self._word:
+                return None
+            return parts[1]
+
+        if carrier == "header":
+            return req.headers.get(self.token_name)
+
+        if carrier == "cookie":
+            return req.cookies.get(self.token_name)
+
+        return state.params(req).get(self.token_name)
+
+    def authenticate(self, req: RequestView, state: RequestState
+                     ) -> Flow[str | None]:
+        token = self.find_token(req, state)
+        if token is None:
+            return _done(None)
+
+        if not isinstance(token, str) or not token:
+            raise self.fail("invalid token")
+
+        try:
+            user, limit = self.guard.tokens.check(token)
+        except BadAuthError as error:
+            raise self.fail(error.message) from None
+
+        if self.carrier == "cookie" and self.guard.tokens.needs_renewal(
+                limit):
+            state.renew = True
+
+        return _done(user)
+
+
+class HttpTokenScheme(TokenScheme):
+    """``http-token``: a bearer token, or a header named by the
+    ``header`` option of FSA_HTTP_AUTH_OPTS."""
+
+    name = "http-token"
+
+    def __init__(self, guard: Guard) -> None:
+        super().__init__(guard)
+        opts = self.config.http_auth_opts
+        header = opts.get("header")
+        self.carrier = "header" if header else "bearer"
+        self.token_name = str(header or opts.get("scheme", "Bearer"))
+        self._word = self.token_name.lower()
+
+
+class DigestScheme(Scheme):
+    """HTTP Digest (RFC 7616), with stateless signed nonces."""
+
+    name = "http-digest"
+
+    def __init__(self, guard: Guard) -> None:
+        super().__init__(guard)
+        from .digest import DigestAuth
+
+        opts = dict(self.config.http_auth_opts)
+        self.digest = DigestAuth(
+            realm=str(opts.get("realm", self.config.realm)),
+            secret=guard.digest_secret,
+            algorithm=str(opts.get("algorithm", "MD5")),
+            use_ha1_pw=bool(opts.get("use_ha1_pw", False)),
+            nonce_delay=float(opts.get("nonce_delay", 300.0)),
+            clock=guard.clock,
+        )
+
+    def challenge(self) -> str:
+        return self.digest.challenge()
+
+    def authenticate(self, req: RequestView, state: RequestState
+                     ) -> Flow[str | None]:
+        parts = parse_authorization(req.headers.get("Authorization"))
+        if parts is None or parts[0] != "digest":
+            return None
+
+        credentials = self.digest.parse(req.headers["Authorization"])
+        if credentials is None:
+            raise self.fail("malformed digest credentials")
+
+        user = credentials.username
+        stored = yield from self.guard.user_pass(user)
+        self.digest.check(credentials, req.method, req.path, stored)
+        return user
+
+
+SCHEME_CLASSES: dict[str, type[Scheme]] = {
+    cls.name: cls for cls in (
+        HttpdScheme, BasicScheme, HttpBasicScheme, ParamScheme, FakeScheme,
+        TokenScheme, HttpTokenScheme, DigestScheme,
+    )
+}
