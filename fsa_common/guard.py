@@ -311,7 +311,7 @@ class Guard:
         :raises AuthError: (401) when authentication fails on a path
             FSA_SKIP_PATH does not exempt.
         """
-        if self.config.mode == "lazy":
+        if self.config.mode == "lazy" or req.method == "OPTIONS":
             return
 
         path = req.path

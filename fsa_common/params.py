@@ -140,6 +140,10 @@ BUILTIN_CASTS: dict[Any, Callable[[Any], Any]] = {
 }
 
 
+# casts registered on an adapter class, for every application
+GLOBAL_CASTS: dict[Any, Callable[[Any], Any]] = {}
+
+
 def _constructor_cast(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def cast(value: Any) -> Any:
         if isinstance(kind, type) and isinstance(value, kind):
@@ -282,6 +286,9 @@ def find_cast(kind: Any, registered: dict[Any, Callable[[Any], Any]]
     constructor."""
     if kind in registered:
         return registered[kind]
+
+    if kind in GLOBAL_CASTS:
+        return GLOBAL_CASTS[kind]
 
     if kind in BUILTIN_CASTS:
         return BUILTIN_CASTS[kind]

@@ -101,3 +101,53 @@ def request_params(req: RequestView) -> dict[str, Any]:
         params.update(body)
 
     return params
+
+
+class WrappedRequest:
+    """A lazy :class:`RequestView` over a Werkzeug-style request object.
+
+    Flask and Quart requests share the attribute names read here
+    (``method``, ``path``, ``url``, ``headers``, ``args``, ``cookies``,
+    ``remote_addr``, ``is_secure``), so adapters only add what differs:
+    ``form``, ``json`` and ``remote_user``.  No framework is imported.
+    """
+
+    __slots__ = ("_request",)
+
+    def __init__(self, request: Any) -> None:
+        self._request = request
+
+    @property
+    def method(self) -> str:
+        return self._request.method
+
+    @property
+    def path(self) -> str:
+        return self._request.path
+
+    @property
+    def url(self) -> str:
+        return self._request.url
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self._request.headers
+
+    @property
+    def query(self) -> Mapping[str, str]:
+        return self._request.args
+
+    @property
+    def cookies(self) -> Mapping[str, str]:
+        return self._request.cookies
+
+    @property
+    def remote_addr(self) -> str | None:
+        return self._request.remote_addr
+
+    @property
+    def is_secure(self) -> bool:
+        return self._request.is_secure
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -1,0 +1,196 @@
+"""The Quart extension: drive the core from Quart's request cycle.
+
+Everything decided here comes from :mod:`fsa_common`.  Flows run under
+:func:`fsa_common.run_async`: ``async def`` hooks are awaited, plain hooks
+run through Quart's ``ensure_async`` (a worker thread, so a blocking
+database call does not stall the event loop), and password hashing runs
+in anyio worker threads, a bounded number at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import quart
+
+from fsa_common import FSAError, RequestState, RouteSpec, run_async
+from fsa_common.extension import ExtensionBase
+from fsa_common.flow import Flow, T
+
+from .request import QuartRequestView, load_view
+
+_STATE = "_fsa_state"
+# password hashes computed at once, per event loop
+HASHING_THREADS = 4
+
+_limiters: weakref.WeakKeyDictionary[Any, anyio.CapacityLimiter] = \
+    weakref.WeakKeyDictionary()
+
+
+async def _call_hook(hook: Callable[..., Any], *args: Any) -> Any:
+    return await quart.current_app.ensure_async(hook)(*args)
+
+
+async def _call_blocking(fn: Callable[..., Any], *args: Any) -> Any:
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = anyio.CapacityLimiter(HASHING_THREADS)
+    return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
+
+
+def _state() -> RequestState:
+    state = quart.g.get(_STATE)
+    if state is None:
+        state = RequestState()
+        setattr(quart.g, _STATE, state)
+    return state
+
+
+async def _run(flow: Flow[T]) -> T:
+    return await run_async(flow, _call_hook, _call_blocking)
+
+
+def extension() -> QuartSimpleAuth:
+    """The extension of the current application."""
+    fsa = quart.current_app.extensions.get("fsa")
+    if fsa is None:
+        raise RuntimeError("no QuartSimpleAuth on this application")
+    return fsa
+
+
+def make_view(spec: RouteSpec) -> Callable[..., Any]:
+    """Wrap the view of ``spec`` so the core checks every call."""
+    fn = spec.fn
+
+    @functools.wraps(fn)
+    async def view(**path_args: Any) -> Any:
+        fsa = extension()
+        req = await load_view(quart.request._get_current_object())
+        kwargs = await _run(fsa.guard.prepare(spec, req, _state(),
+                                              path_args))
+        return await quart.current_app.ensure_async(fn)(**kwargs)
+
+    return view
+
+
+class QuartSimpleAuth(ExtensionBase):
+    """Authentication, authorization and parameters for a Quart app.
+
+    Methods that may call a hook or hash a password are coroutines.
+
+    :param app: the application, or None to call :meth:`init_app` later.
+    """
+
+    def __init__(self, app: quart.Quart | None = None) -> None:
+        super().__init__()
+        self.app: quart.Quart | None = None
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: quart.Quart) -> None:
+        """Install the extension on ``app`` (application factories)."""
+        self.app = app
+        self.attach(app.config, app.name)
+        app.extensions["fsa"] = self
+        app.before_request(self._before_request)
+        app.after_request(self._after_request)
+        app.register_error_handler(FSAError, self._render_error)
+
+    # request cycle
+
+    async def _before_request(self) -> None:
+        state = _state()
+        guard = self.guard
+        if guard.config.mode != "lazy":
+            req = QuartRequestView(quart.request._get_current_object())
+            await _run(guard.before_request(req, state))
+
+    async def _after_request(self, response: quart.Response
+                             ) -> quart.Response:
+        state = quart.g.get(_STATE)
+        guard = self._guard
+        if state is None or guard is None:
+            return response
+
+        request = quart.request
+        endpoint = request.endpoint or ""
+        if endpoint != "static" and not endpoint.endswith(".static"):
+            status = guard.after_request(state, request.method,
+                                         response.status_code)
+            if status is not None:
+                return _text_response(status, "internal error: no "
+                                      "authorization check on this route")
+
+        cookie = guard.renewed_cookie(state, request.is_secure)
+        if cookie is not None:
+            name, value, attributes = cookie
+            response.set_cookie(name, value, **attributes)
+        return response
+
+    async def _render_error(self, error: FSAError) -> quart.Response:
+        request = quart.request
+        status, body, headers = self.guard.error_answer(
+            error, request.method, request.url)
+        return _text_response(status, body, headers)
+
+    # application API
+
+    def add_route(self, spec: RouteSpec, options: dict[str, Any]) -> None:
+        endpoint = options.pop("endpoint", None)
+        self._require_app().add_url_rule(spec.rule, endpoint,
+                                         make_view(spec), **options)
+
+    def register_blueprint(self, blueprint: quart.Blueprint,
+                           **options: Any) -> None:
+        """Register ``blueprint`` on the application."""
+        self._require_app().register_blueprint(blueprint, **options)
+
+    async def get_user(self) -> str:
+        """Return the authenticated user, authenticating if needed.
+
+        :raises AuthError: (401) when authentication fails.
+        """
+        req = await load_view(quart.request._get_current_object())
+        return await _run(self.guard.get_user(req, _state()))
+
+    async def current_user(self) -> str | None:
+        """Return the authenticated user, or None when there is none."""
+        try:
+            return await self.get_user()
+        except FSAError:
+            return None
+
+    async def create_token(self, user: str | None = None) -> str:
+        """Return a token for ``user``, by default the current user."""
+        return self.guard.create_token(user or await self.get_user())
+
+    async def hash_password(self, password: str) -> str:
+        """Return the salted hash of ``password``, hashed off the loop.
+
+        :raises PasswordQualityError: (400) on a quality rule failure.
+        """
+        return await _run(self.guard.hash_password(password))
+
+    async def check_password(self, password: str, stored: str | None
+                             ) -> bool:
+        """Tell whether ``password`` matches ``stored``, off the loop."""
+        return await _run(self.guard.check_password(password, stored))
+
+    def _require_app(self) -> quart.Quart:
+        if self.app is None:
+            raise RuntimeError("QuartSimpleAuth: call init_app first")
+        return self.app
+
+
+def _text_response(status: int, body: str,
+                   headers: list[tuple[str, str]] | None = None
+                   ) -> quart.Response:
+    return quart.Response(body, status, headers or [],
+                          mimetype="text/plain")
