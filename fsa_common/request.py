@@ -19,7 +19,8 @@ from typing import Any, Protocol
 class RequestView(Protocol):
     """What the core reads from a request.
 
-    ``headers`` must look names up without regard to case.  ``json`` is
+    ``headers`` must look names up without regard to case.
+    ``query_string`` is the raw query, without ``?``.  ``json`` is
     the decoded body when the request declares a JSON content type, else
     None.  ``query``, ``form`` and ``cookies`` map names to their first
     value.
@@ -27,6 +28,8 @@ class RequestView(Protocol):
 
     method: str
     path: str
+    url: str
+    query_string: str
     headers: Mapping[str, str]
     query: Mapping[str, str]
     form: Mapping[str, str]
@@ -59,6 +62,8 @@ class SimpleRequest:
 
     method: str = "GET"
     path: str = "/"
+    url: str = "http://localhost/"
+    query_string: str = ""
     headers: Mapping[str, str] = dataclasses.field(default_factory=Headers)
     query: Mapping[str, str] = dataclasses.field(default_factory=dict)
     form: Mapping[str, str] = dataclasses.field(default_factory=dict)
@@ -128,6 +133,10 @@ class WrappedRequest:
     @property
     def url(self) -> str:
         return self._request.url
+
+    @property
+    def query_string(self) -> str:
+        return self._request.query_string.decode("latin-1")
 
     @property
     def headers(self) -> Mapping[str, str]:

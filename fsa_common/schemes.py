@@ -273,14 +273,18 @@ class HttpTokenScheme(TokenScheme):
         self._word = self.token_name.lower()
 
 
-class DigestScheme(Scheme):
-    """HTTP Digest (RFC 7616), with stateless signed nonces."""
+class HttpDigestScheme(Scheme):
+    """HTTP Digest (RFC 7616), with stateless signed nonces.
+
+    ``get_user_pass`` must answer the plaintext password, or the HA1 hash
+    with the ``use_ha1_pw`` option: digest cannot work from a salted hash.
+    """
 
     name = "http-digest"
 
     def __init__(self, guard: Guard) -> None:
         super().__init__(guard)
-        from .digest import DigestAuth
+        from .digest import DigestScheme as DigestAuth
 
         opts = dict(self.config.http_auth_opts)
         self.digest = DigestAuth(
@@ -307,13 +311,14 @@ class DigestScheme(Scheme):
 
         user = credentials.username
         stored = yield from self.guard.user_pass(user)
-        self.digest.check(credentials, req.method, req.path, stored)
+        self.digest.check(credentials, req.method, req.path, stored,
+                          req.query_string)
         return user
 
 
 SCHEME_CLASSES: dict[str, type[Scheme]] = {
     cls.name: cls for cls in (
         HttpdScheme, BasicScheme, HttpBasicScheme, ParamScheme, FakeScheme,
-        TokenScheme, HttpTokenScheme, DigestScheme,
+        TokenScheme, HttpTokenScheme, HttpDigestScheme,
     )
 }
