@@ -9,11 +9,25 @@ and slow work are handed back to the adapter's driver (see :mod:`.flow`).
 from .authz import Authorization, parse_authorize
 from .cache import CacheOK, LRUCache
 from .config import (
-    ALL, ANY, DIRECTIVES, NONE, Config, Directive, read_config,
+    ALL,
+    ANY,
+    DIRECTIVES,
+    NONE,
+    Config,
+    Directive,
+    read_config,
 )
 from .errors import (
-    AuthError, BadAuthError, ConfigError, FSAError, ForbiddenError,
-    HookError, NoAuthError, NotFoundError, ParamError, PasswordQualityError,
+    AuthError,
+    BadAuthError,
+    ConfigError,
+    ForbiddenError,
+    FSAError,
+    HookError,
+    NoAuthError,
+    NotFoundError,
+    ParamError,
+    PasswordQualityError,
 )
 from .flow import BlockingCall, Flow, HookCall, run_async, run_sync
 from .guard import Guard, Hooks, RequestState

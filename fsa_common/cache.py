@@ -32,11 +32,15 @@ class LRUCache(Generic[V]):
 
     def get(self, key: Hashable) -> V:
         """Return the cached value, or :data:`MISSING`."""
+        # no lock: each OrderedDict operation is atomic, and a key removed
+        # by another thread in between only makes move_to_end fail
         data = self._data
-        with self._lock:
-            value = data.get(key, MISSING)
-            if value is not MISSING and self.size is not None:
+        value = data.get(key, MISSING)
+        if value is not MISSING and self.size is not None:
+            try:
                 data.move_to_end(key)
+            except KeyError:
+                pass
 
         return value
 

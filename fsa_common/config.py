@@ -34,6 +34,8 @@ HTTP_SCHEMES = ("http-basic", "http-digest", "digest", "http-token")
 MODES = ("lazy", "always", "all")
 CARRIERS = ("bearer", "param", "cookie", "header")
 TOKEN_TYPES = ("fsa", "jwt", None)
+# a century, in minutes: token limits stay within four-digit years
+MAX_TOKEN_DELAY = 100 * 366 * 24 * 60
 DEFAULT_PASSWORD_OPTIONS = {
     "bcrypt__default_rounds": 4,
     "bcrypt__default_ident": "2y",
@@ -327,8 +329,9 @@ def _token_defaults(values: dict[str, Any]) -> None:
     if values["TOKEN_LENGTH"] < 1:
         raise ConfigError("FSA_TOKEN_LENGTH: must be at least 1")
 
-    if values["TOKEN_DELAY"] <= 0:
-        raise ConfigError("FSA_TOKEN_DELAY: must be positive")
+    if not 0 < values["TOKEN_DELAY"] <= MAX_TOKEN_DELAY:
+        raise ConfigError("FSA_TOKEN_DELAY: expecting minutes in "
+                          f"(0, {MAX_TOKEN_DELAY}]")
 
     if values["TOKEN_GRACE"] < 0:
         raise ConfigError("FSA_TOKEN_GRACE: must not be negative")
@@ -376,6 +379,7 @@ def read_config(mapping: Mapping[str, Any], app_name: str = "app") -> Config:
         values[directive.name[4:]] = value
 
     _token_defaults(values)
+    _check_level(values["LOGGING_LEVEL"])
     random_secret = _secret_defaults(values)
     tokens = values["TOKEN_TYPE"] is not None and bool(values["TOKEN_SECRET"])
     if values["401_REDIRECT"] and values["URL_NAME"] is None:
@@ -423,11 +427,18 @@ def read_config(mapping: Mapping[str, Any], app_name: str = "app") -> Config:
     )
 
 
+def _check_level(level: int | str) -> None:
+    if isinstance(level, str) and \
+            not isinstance(logging.getLevelName(level), int):
+        raise ConfigError(f"FSA_LOGGING_LEVEL: unknown level {level!r:.20}")
+
+
 def _signing_key(values: dict[str, Any]) -> str | bytes | None:
     if values["TOKEN_SIGN"]:
         return values["TOKEN_SIGN"]
 
-    symmetric = values["TOKEN_TYPE"] != "jwt" or values["TOKEN_ALGO"][:2] == "HS"
+    symmetric = values["TOKEN_TYPE"] != "jwt" or \
+        values["TOKEN_ALGO"][:2] == "HS"
     return values["TOKEN_SECRET"] if symmetric else None
 
 

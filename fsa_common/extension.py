@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -145,6 +146,22 @@ class HostAppMixin(RouteShortcuts):
         super().register_blueprint(blueprint, **options)  # type: ignore
 
 
+def wrap_unchecked(views: dict[str, Callable[..., Any]],
+                   wrap: Callable[[Callable[..., Any]], Callable[..., Any]]
+                   ) -> None:
+    """Wrap, in place, the views no authorization rule was declared for.
+
+    Called on the first request, when the host no longer accepts new
+    routes, so that FSA_CHECK sees every view.  Static file endpoints are
+    left alone.
+    """
+    for endpoint, fn in list(views.items()):
+        if getattr(fn, "_fsa_checked", False) or endpoint == "static" \
+                or endpoint.endswith(".static"):
+            continue
+        views[endpoint] = wrap(fn)
+
+
 class _HybridMethod:
     """A method that also works on the class, with ``self`` as None."""
 
@@ -160,40 +177,103 @@ class _HybridMethod:
         return bound
 
 
-class ExtensionBase(RouteShortcuts):
-    """Hooks, lazy guard construction and route specs for one app.
+class _AppSetup:
+    """The configuration source and guard of one application."""
 
-    Subclasses set :attr:`config` (a mapping of ``FSA_*`` keys) and
-    :attr:`app_name` through :meth:`attach` when the app is known.
+    __slots__ = ("config", "name", "guard")
+
+    def __init__(self, config: Mapping[str, Any], name: str) -> None:
+        self.config, self.name = config, name
+        self.guard: Guard | None = None
+
+
+class ExtensionBase(RouteShortcuts):
+    """Hooks, lazy guard construction and route specs.
+
+    One extension may serve several applications (application
+    factories): each gets its own guard, built from its own configuration
+    the first time it is needed.  The configuration is read again when the
+    first request arrives, so that changes made after an early use (say,
+    hashing passwords while seeding a database) still apply.
+
+    Subclasses call :meth:`attach` for each application and define
+    :meth:`current_app`.
     """
 
     def __init__(self) -> None:
         self.hooks = Hooks()
-        self._guard: Guard | None = None
-        self._lock = threading.Lock()
-        self._config: Mapping[str, Any] = {}
-        self._app_name = "app"
+        # guards of the applications that served a request
+        self.started: weakref.WeakKeyDictionary[Any, Guard] = \
+            weakref.WeakKeyDictionary()
+        self._setups: weakref.WeakKeyDictionary[Any, _AppSetup] = \
+            weakref.WeakKeyDictionary()
+        self._lock = threading.RLock()
 
-    def attach(self, config: Mapping[str, Any], app_name: str) -> None:
-        """Remember where the configuration will be read from."""
-        self._config, self._app_name = config, app_name
+    def attach(self, app: Any, config: Mapping[str, Any], name: str
+               ) -> None:
+        """Remember where ``app`` reads its configuration from."""
+        self._setups[app] = _AppSetup(config, name)
 
-    @property
-    def guard(self) -> Guard:
-        """The guard, built from the configuration on first use.
+    def current_app(self) -> Any:
+        """The application of the current context."""
+        raise NotImplementedError  # pragma: no cover
+
+    def guard_of(self, app: Any) -> Guard:
+        """The guard of ``app``, built on first use.
 
         :raises ConfigError: (500) on a bad directive.
         """
-        guard = self._guard
+        setup = self._setups[app]
+        guard = setup.guard
         if guard is None:
             with self._lock:
-                if self._guard is None:
-                    self._guard = Guard.from_mapping(
-                        self._config, self._app_name, self.hooks)
-                    _set_level(self._guard.config.logging_level)
-                guard = self._guard
+                if setup.guard is None:
+                    setup.guard = self._build(setup, None)
+                guard = setup.guard
 
         return guard
+
+    @property
+    def guard(self) -> Guard:
+        """The guard of the current application."""
+        return self.guard_of(self.current_app())
+
+    def start(self, app: Any) -> Guard:
+        """Called by the first request of ``app``: read the configuration
+        afresh (it may have changed since an early use), let the adapter
+        finish its setup in :meth:`on_start`, and remember the guard in
+        :attr:`started`.
+
+        :return: the guard to use from now on.
+        :raises ConfigError: (500) on a bad directive.
+        """
+        with self._lock:
+            guard = self.started.get(app)
+            if guard is None:
+                setup = self._setups[app]
+                guard = setup.guard = self._build(setup, setup.guard)
+                self.on_start(app, guard)
+                self.started[app] = guard
+            return guard
+
+    def on_start(self, app: Any, guard: Guard) -> None:
+        """Adapter setup at the first request (nothing by default)."""
+
+    def _build(self, setup: _AppSetup, early: Guard | None) -> Guard:
+        config: Mapping[str, Any] = setup.config
+        if early is not None and early.config.random_secret and \
+                config.get("FSA_TOKEN_SECRET") is None:
+            # keep the tokens made before the first request valid
+            config = {**config,
+                      "FSA_TOKEN_SECRET": early.config.token_secret}
+
+        guard = Guard.from_mapping(config, setup.name, self.hooks)
+        _set_level(guard.config.logging_level)
+        return guard
+
+    def guards(self) -> list[Guard]:
+        """The guards built so far, for every application."""
+        return [s.guard for s in self._setups.values() if s.guard]
 
     # hooks
 
@@ -222,15 +302,16 @@ class ExtensionBase(RouteShortcuts):
         """
         if self is None:
             GLOBAL_CASTS[kind] = cast
-        elif self._guard is not None:
-            self._guard.register_cast(kind, cast)
-        else:
-            self.hooks.casts[kind] = cast
+            return
+
+        self.hooks.casts[kind] = cast
+        for guard in self.guards():
+            guard.register_cast(kind, cast)
 
     def clear_caches(self) -> None:
         """Forget cached passwords, group answers and token checks."""
-        if self._guard is not None:
-            self._guard.clear_caches()
+        for guard in self.guards():
+            guard.clear_caches()
 
     def route(self, rule: str, **options: Any) -> Callable[[F], F]:
         """Declare a view, as the host's ``route`` with the extended

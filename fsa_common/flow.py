@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Generator
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -42,7 +42,7 @@ class BlockingCall:
     args: tuple[Any, ...]
 
 
-Effect = Union[HookCall, BlockingCall]
+Effect = HookCall | BlockingCall
 Flow = Generator[Effect, Any, T]
 
 

@@ -27,11 +27,17 @@ from .authz import Authorization
 from .cache import MISSING, LRUCache
 from .config import ALL, ANY, NONE, Config, read_config
 from .errors import (
-    AuthError, ConfigError, FSAError, ForbiddenError, HookError,
-    NoAuthError, NotFoundError, ParamError,
+    AuthError,
+    ConfigError,
+    ForbiddenError,
+    FSAError,
+    HookError,
+    NoAuthError,
+    NotFoundError,
+    ParamError,
 )
 from .flow import BlockingCall, Flow, HookCall
-from .params import CastError, Param, find_cast, type_name
+from .params import Param, find_cast, type_name
 from .passwords import PasswordManager
 from .request import RequestView, request_params
 from .routes import RouteSpec
@@ -98,14 +104,15 @@ class _Cast:
 class BoundRoute:
     """A route specification bound to one guard: schemes and casts."""
 
-    __slots__ = ("spec", "authz", "schemes", "path", "request",
-                 "allparams", "keys")
+    __slots__ = ("spec", "authz", "schemes", "scheme_names", "path",
+                 "request", "allparams", "keys")
 
     def __init__(self, spec: RouteSpec, schemes: tuple[Scheme, ...],
                  casts: dict[Any, Callable[[Any], Any]]) -> None:
         self.spec = spec
         self.authz: Authorization = spec.authz
         self.schemes = schemes
+        self.scheme_names = frozenset(s.name for s in schemes)
         self.path = [_Cast(p, casts) for p in spec.params.path]
         self.request = [_Cast(p, casts) for p in spec.params.request]
         self.allparams = spec.params.allparams
@@ -125,10 +132,6 @@ class Guard:
         self.config = config
         self.hooks = hooks or Hooks()
         self.clock = clock
-        if self.hooks.get_user_pass is None:
-            self.hooks.get_user_pass = config.get_user_pass
-        if self.hooks.user_in_group is None:
-            self.hooks.user_in_group = config.user_in_group
 
         self.passwords = PasswordManager(config)
         self.tokens = TokenManager(config, clock) \
@@ -206,7 +209,7 @@ class Guard:
         if stored is not MISSING:
             return stored
 
-        hook = self.hooks.get_user_pass
+        hook = self.hooks.get_user_pass or self.config.get_user_pass
         if hook is None:
             raise ConfigError("no get_user_pass hook: register one with "
                               "get_user_pass or FSA_GET_USER_PASS")
@@ -230,7 +233,7 @@ class Guard:
         if answer is not MISSING:
             return answer
 
-        hook = self.hooks.user_in_group
+        hook = self.hooks.user_in_group or self.config.user_in_group
         if hook is None:
             raise ConfigError("no user_in_group hook: register one with "
                               "user_in_group or FSA_USER_IN_GROUP")
@@ -256,19 +259,28 @@ class Guard:
                      ) -> Flow[str]:
         """Flow trying ``schemes`` in order (see :mod:`.schemes`).
 
+        A failure is remembered in ``state`` for the rest of the request,
+        so that slow checks do not run twice.
+
         :return: the authenticated user, also stored in ``state``.
         :raises NoAuthError: (401) when no scheme found credentials.
         :raises BadAuthError: (401) when credentials are wrong.
         """
-        for scheme in self.schemes if schemes is None else schemes:
-            user = yield from scheme.authenticate(req, state)
-            if user is not None:
-                state.user, state.scheme = user, scheme.name
-                log.debug("authenticated by %s", scheme.name)
-                return user
+        try:
+            for scheme in self.schemes if schemes is None else schemes:
+                if scheme.immediate:
+                    user = scheme.identify(req, state)
+                else:
+                    user = yield from scheme.authenticate(req, state)
+                if user is not None:
+                    state.user, state.scheme = user, scheme.name
+                    return user
 
-        raise NoAuthError("authentication required",
-                          headers=self.challenges(schemes))
+            raise NoAuthError("authentication required",
+                              headers=self.challenges(schemes))
+        except AuthError as error:
+            state.failure = error
+            raise
 
     def challenges(self, schemes: tuple[Scheme, ...] | None = None
                    ) -> list[tuple[str, str]]:
@@ -281,16 +293,16 @@ class Guard:
                  schemes: tuple[Scheme, ...] | None = None) -> Flow[str]:
         """Flow returning the authenticated user, authenticating if needed.
 
-        A failure is remembered for the rest of the request, so that slow
-        checks do not run twice.  In ``always`` mode a path skipped by
-        FSA_SKIP_PATH is not authenticated lazily.
+        In ``always`` mode a path skipped by FSA_SKIP_PATH is not
+        authenticated lazily.
 
-        :raises AuthError: (401) when authentication fails.
+        :raises AuthError: (401) when authentication fails, now or
+            earlier in the request.
         """
-        if state.user is not None:
-            if schemes is None or any(s.name == state.scheme
-                                      for s in schemes):
-                return state.user
+        user = state.user
+        if user is not None and (schemes is None or state.scheme in
+                                 [s.name for s in schemes]):
+            return user
 
         if state.failure is not None:
             raise state.failure
@@ -298,11 +310,7 @@ class Guard:
         if state.skipped and self.config.mode == "always":
             raise NoAuthError("no authentication on this path")
 
-        try:
-            return (yield from self.authenticate(req, state, schemes))
-        except AuthError as error:
-            state.failure = error
-            raise
+        return (yield from self.authenticate(req, state, schemes))
 
     def before_request(self, req: RequestView, state: RequestState
                        ) -> Flow[None]:
@@ -349,27 +357,29 @@ class Guard:
         :raises AuthError: (401) when a user is needed and not found.
         :raises ForbiddenError: (403) for NONE or a user in no group.
         """
+        state.checked = True
         authz = route.authz
         kind = authz.kind
         if kind == ANY:
-            state.checked = True
             return
 
         if kind == NONE:
-            state.checked = True
             raise ForbiddenError("access denied")
 
-        user = yield from self.get_user(req, state, route.schemes)
+        user = state.user
+        if user is None or state.scheme not in route.scheme_names:
+            user = yield from self.get_user(req, state, route.schemes)
         if kind == ALL:
-            state.checked = True
             return
 
+        cache = self.group_cache
         for group in authz.groups:
-            if (yield from self.in_group(user, group)):
-                state.checked = True
+            answer = cache.get((user, group))
+            if answer is MISSING:
+                answer = yield from self.in_group(user, group)
+            if answer:
                 return
 
-        state.checked = True
         raise ForbiddenError("access denied")
 
     def _path_args(self, route: BoundRoute, path_args: dict[str, Any]
@@ -381,7 +391,7 @@ class Guard:
                 continue
             try:
                 kwargs[param.name] = yield from _convert(param, value)
-            except (CastError, ValueError, TypeError, OverflowError):
+            except Exception:  # a cast refusing the value, whatever way
                 raise NotFoundError("not found") from None
 
         return kwargs
@@ -399,7 +409,9 @@ class Guard:
                 continue
             try:
                 kwargs[param.name] = yield from _convert(param, value)
-            except (CastError, ValueError, TypeError, OverflowError):
+            except FSAError:
+                raise
+            except Exception:  # a cast refusing the value, whatever way
                 raise ParamError(
                     f'parameter "{param.key}": invalid '
                     f'{type_name(param.kind)} value {_show(value)}'
@@ -469,23 +481,33 @@ class Guard:
 
     def error_answer(self, error: FSAError, method: str, url: str
                      ) -> tuple[int, str, list[tuple[str, str]]]:
-        """How to answer ``error``: (status, text body, headers).
+        """How to answer ``error``; see :func:`error_answer`."""
+        return error_answer(error, method, url, self.config)
 
-        A 401 on a GET becomes a redirect to FSA_401_REDIRECT when set,
-        with the original URL in the FSA_URL_NAME parameter.
-        """
-        redirect = self.config.redirect
-        if error.status == 401 and redirect and method == "GET":
-            sep = "&" if "?" in redirect else "?"
-            target = f"{redirect}{sep}{self.config.url_name}=" \
-                f"{quote(url, safe='')}"
-            return 302, "redirecting to login", [("Location", target)]
 
-        if isinstance(error, (ConfigError, HookError)):
-            log.error("%s: %s", type(error).__name__, error.message)
-            return error.status, "internal error", []
+def error_answer(error: FSAError, method: str, url: str,
+                 config: Config | None = None
+                 ) -> tuple[int, str, list[tuple[str, str]]]:
+    """How to answer ``error``: (status, text body, headers).
 
-        return error.status, error.message, error.headers
+    A 401 on a GET becomes a redirect to FSA_401_REDIRECT when set, with
+    the original URL in the FSA_URL_NAME parameter.  Errors that are the
+    application's fault (configuration, hooks) are logged and answered
+    with a generic 500, so no internal detail reaches the client.  Without
+    a configuration (it failed to load), no redirect is made.
+    """
+    redirect = config.redirect if config is not None else None
+    if error.status == 401 and redirect and method == "GET":
+        sep = "&" if "?" in redirect else "?"
+        target = f"{redirect}{sep}{config.url_name}=" \
+            f"{quote(url, safe='')}"  # type: ignore[union-attr]
+        return 302, "redirecting to login", [("Location", target)]
+
+    if isinstance(error, (ConfigError, HookError)):
+        log.error("%s: %s", type(error).__name__, error.message)
+        return error.status, "internal error", []
+
+    return error.status, error.message, error.headers
 
 
 def _convert(param: _Cast, value: Any) -> Flow[Any]:

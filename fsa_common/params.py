@@ -13,9 +13,11 @@ Conversion rules:
   ``f`` (any case) and true otherwise; ``date``, ``time`` and ``datetime``
   take ISO 8601; ``str``, :class:`path` and :class:`string` keep the text.
 - JSON values keep their native type when it fits (``1`` for an ``int``,
-  ``true`` for a ``bool``); a JSON value of another type is refused.
+  ``true`` for a ``bool``); JSON strings convert like query text; any
+  other JSON value (``true`` for an ``int``, ``12`` for a ``str``) is
+  refused.
 - Any other class is called with the text, unless a cast was registered
-  for it.
+  for it; whatever exception it raises means "does not convert".
 
 A missing required parameter, or one that does not convert, is a 400
 naming it; a path value that does not convert is a 404.

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 
-
 class RequestView(Protocol):
     """What the core reads from a request.
 

@@ -49,6 +49,12 @@ def parse_authorization(value: str | None) -> tuple[str, str] | None:
     return word.lower(), rest.strip()
 
 
+def quote_string(value: str) -> str:
+    """Format ``value`` as an HTTP quoted-string (RFC 9110 section
+    5.6.4)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def parse_basic(value: str) -> tuple[str, str] | None:
     """Decode Basic credentials (RFC 7617 section 2) as UTF-8.
 
@@ -76,6 +82,8 @@ class Scheme:
     """
 
     name = "?"
+    # true when identify() decides without any effect (no hook, no hash)
+    immediate = False
 
     def __init__(self, guard: Guard) -> None:
         self.guard = guard
@@ -93,6 +101,12 @@ class Scheme:
 
     def authenticate(self, req: RequestView, state: RequestState
                      ) -> Flow[str | None]:
+        """Flow answering the user, None, or raising (see the class)."""
+        return _done(self.identify(req, state))
+
+    def identify(self, req: RequestView, state: RequestState
+                 ) -> str | None:
+        """The same as :meth:`authenticate`, for immediate schemes."""
         raise NotImplementedError  # pragma: no cover
 
     def check_password(self, user: str, password: str) -> Flow[str]:
@@ -119,10 +133,11 @@ class HttpdScheme(Scheme):
     """Trust the user authenticated by the web server (``REMOTE_USER``)."""
 
     name = "httpd"
+    immediate = True
 
-    def authenticate(self, req: RequestView, state: RequestState
-                     ) -> Flow[str | None]:
-        return _done(req.remote_user or None)
+    def identify(self, req: RequestView, state: RequestState
+                 ) -> str | None:
+        return req.remote_user or None
 
 
 class BasicScheme(Scheme):
@@ -131,8 +146,8 @@ class BasicScheme(Scheme):
     name = "basic"
 
     def challenge(self) -> str:
-        realm = self.config.realm.replace("\\", "\\\\").replace('"', '\\"')
-        return f'Basic realm="{realm}", charset="UTF-8"'
+        return f'Basic realm={quote_string(self.config.realm)}, ' \
+            'charset="UTF-8"'
 
     def authenticate(self, req: RequestView, state: RequestState
                      ) -> Flow[str | None]:
@@ -154,10 +169,9 @@ class HttpBasicScheme(BasicScheme):
 
     def challenge(self) -> str:
         opts = self.config.http_auth_opts
-        realm = str(opts.get("realm", self.config.realm))
-        realm = realm.replace("\\", "\\\\").replace('"', '\\"')
+        realm = quote_string(str(opts.get("realm", self.config.realm)))
         word = str(opts.get("scheme", "Basic"))
-        return f'{word} realm="{realm}", charset="UTF-8"'
+        return f'{word} realm={realm}, charset="UTF-8"'
 
 
 class ParamScheme(Scheme):
@@ -184,12 +198,13 @@ class FakeScheme(Scheme):
     """Trust a request parameter as the user: for local tests only."""
 
     name = "fake"
+    immediate = True
 
-    def authenticate(self, req: RequestView, state: RequestState
-                     ) -> Flow[str | None]:
+    def identify(self, req: RequestView, state: RequestState
+                 ) -> str | None:
         user = state.params(req).get(self.config.fake_login)
         if user is None:
-            return _done(None)
+            return None
 
         if not is_loopback(req.remote_addr):
             log.warning("fake authentication refused from %s",
@@ -199,49 +214,62 @@ class FakeScheme(Scheme):
         if not isinstance(user, str) or not user:
             raise self.fail("invalid fake login")
 
-        return _done(user)
+        return user
 
 
 class TokenScheme(Scheme):
     """Signed tokens, carried as configured by FSA_TOKEN_CARRIER."""
 
     name = "token"
+    immediate = True
 
     def __init__(self, guard: Guard) -> None:
         super().__init__(guard)
-        self.carrier = self.config.token_carrier
-        self.token_name = self.config.token_name
-        self._word = self.token_name.lower()
+        self.set_carrier(self.config.token_carrier, self.config.token_name)
+
+    def set_carrier(self, carrier: str, name: str) -> None:
+        """Choose where tokens are looked for."""
+        self.carrier, self.token_name = carrier, name
+        self._prefix = name.lower() + " "
+        self.find_token = getattr(self, "_from_" + carrier)
 
     def challenge(self) -> str | None:
         if self.carrier != "bearer":
             return None
 
-        return f'{self.token_name} realm="{self.config.realm}"'
+        return f'{self.token_name} realm={quote_string(self.config.realm)}'
 
-    def find_token(self, req: RequestView, state: RequestState
-                   ) -> str | None:
-        """Return the token carried by the request, if any."""
-        carrier = self.carrier
-        if carrier == "bearer":
-            parts = parse_authorization(req.headers.get("Authorization"))
-            if parts is None or parts[0] != self._word:
-                return None
-            return parts[1]
+    # find_token(req, state) -> str | None is one of these, by carrier
 
-        if carrier == "header":
-            return req.headers.get(self.token_name)
+    def _from_bearer(self, req: RequestView, state: RequestState
+                     ) -> str | None:
+        value = req.headers.get("Authorization")
+        if not value:
+            return None
 
-        if carrier == "cookie":
-            return req.cookies.get(self.token_name)
+        # the scheme word is case-insensitive (RFC 7235 section 2.1)
+        prefix = self._prefix
+        if value[:len(prefix)].lower() != prefix:
+            return None
+        return value[len(prefix):].strip()
 
+    def _from_header(self, req: RequestView, state: RequestState
+                     ) -> str | None:
+        return req.headers.get(self.token_name)
+
+    def _from_cookie(self, req: RequestView, state: RequestState
+                     ) -> str | None:
+        return req.cookies.get(self.token_name)
+
+    def _from_param(self, req: RequestView, state: RequestState
+                    ) -> str | None:
         return state.params(req).get(self.token_name)
 
-    def authenticate(self, req: RequestView, state: RequestState
-                     ) -> Flow[str | None]:
+    def identify(self, req: RequestView, state: RequestState
+                 ) -> str | None:
         token = self.find_token(req, state)
         if token is None:
-            return _done(None)
+            return None
 
         if not isinstance(token, str) or not token:
             raise self.fail("invalid token")
@@ -255,7 +283,7 @@ class TokenScheme(Scheme):
                 limit):
             state.renew = True
 
-        return _done(user)
+        return user
 
 
 class HttpTokenScheme(TokenScheme):
@@ -268,9 +296,8 @@ class HttpTokenScheme(TokenScheme):
         super().__init__(guard)
         opts = self.config.http_auth_opts
         header = opts.get("header")
-        self.carrier = "header" if header else "bearer"
-        self.token_name = str(header or opts.get("scheme", "Bearer"))
-        self._word = self.token_name.lower()
+        self.set_carrier("header" if header else "bearer",
+                         str(header or opts.get("scheme", "Bearer")))
 
 
 class HttpDigestScheme(Scheme):

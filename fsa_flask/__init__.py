@@ -6,12 +6,29 @@ Flask names an application usually needs next to them.
 """
 
 from flask import (
-    Response, abort, current_app, g, jsonify, make_response, redirect,
-    render_template, request, session, url_for,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 
 from fsa_common import (
-    ALL, ANY, NONE, CacheOK, ConfigError, FSAError, Reference, path, string,
+    ALL,
+    ANY,
+    NONE,
+    CacheOK,
+    ConfigError,
+    FSAError,
+    Reference,
+    path,
+    string,
 )
 
 from .app import Blueprint, Flask

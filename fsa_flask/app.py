@@ -8,8 +8,7 @@ from typing import Any
 import flask
 
 from fsa_common import RouteSpec
-from fsa_common.extension import HostAppMixin, RouteShortcuts, \
-    route_decorator
+from fsa_common.extension import HostAppMixin, RouteShortcuts, route_decorator
 
 from .extension import FlaskSimpleAuth, make_view
 

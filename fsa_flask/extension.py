@@ -9,16 +9,18 @@ errors as ``text/plain`` responses.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 import flask
 
 from fsa_common import FSAError, RequestState, RouteSpec, run_sync
-from fsa_common.extension import ExtensionBase
+from fsa_common.extension import ExtensionBase, wrap_unchecked
 from fsa_common.flow import Flow, T
+from fsa_common.guard import Guard, error_answer
 
-from .request import FlaskRequestView
+from .requestview import FlaskRequestView
 
 _STATE = "_fsa_state"
 
@@ -27,11 +29,11 @@ def _call_hook(hook: Callable[..., Any], *args: Any) -> Any:
     return flask.current_app.ensure_sync(hook)(*args)
 
 
-def _state() -> RequestState:
-    state = flask.g.get(_STATE)
+def _state_of(request: flask.Request) -> RequestState:
+    # the state lives on the request object: one per request, never shared
+    state = request.__dict__.get(_STATE)
     if state is None:
-        state = RequestState()
-        setattr(flask.g, _STATE, state)
+        state = request.__dict__[_STATE] = RequestState()
     return state
 
 
@@ -39,32 +41,79 @@ def _run(flow: Flow[T]) -> T:
     return run_sync(flow, _call_hook)
 
 
-def extension() -> FlaskSimpleAuth:
-    """The extension of the current application."""
-    fsa = flask.current_app.extensions.get("fsa")
-    if fsa is None:
-        raise RuntimeError("no FlaskSimpleAuth on this application")
-    return fsa
+def _current() -> tuple[FlaskRequestView, RequestState]:
+    request = flask.request._get_current_object()
+    return FlaskRequestView(request), _state_of(request)
 
 
 def make_view(spec: RouteSpec) -> Callable[..., Any]:
     """Wrap the view of ``spec`` so the core checks every call."""
     fn = spec.fn
+    is_async = inspect.iscoroutinefunction(fn)
 
     @functools.wraps(fn)
     def view(**path_args: Any) -> Any:
-        fsa = extension()
-        req = FlaskRequestView(flask.request._get_current_object())
-        kwargs = _run(fsa.guard.prepare(spec, req, _state(), path_args))
-        return flask.current_app.ensure_sync(fn)(**kwargs)
+        app = flask.current_app._get_current_object()
+        request = flask.request._get_current_object()
+        state = _state_of(request)
+        guard = guard_of(app)
+        kwargs = _run(guard.prepare(spec, FlaskRequestView(request), state,
+                                    path_args))
+        answer = app.ensure_sync(fn)(**kwargs) if is_async \
+            else fn(**kwargs)
+        if state.renew:
+            answer = _renew_cookie(app, guard, state, request, answer)
+        return answer
 
+    view._fsa_checked = True  # type: ignore[attr-defined]
+    return view
+
+
+def guard_of(app: flask.Flask) -> Guard:
+    """The guard of ``app``.
+
+    :raises RuntimeError: when the app has no extension.
+    """
+    fsa = app.extensions.get("fsa")
+    if fsa is None:
+        raise RuntimeError("no FlaskSimpleAuth on this application")
+    return fsa.guard_of(app)
+
+
+def _renew_cookie(app: flask.Flask, guard: Guard, state: RequestState,
+                  request: flask.Request, answer: Any) -> flask.Response:
+    response = app.make_response(answer)
+    cookie = guard.renewed_cookie(state, request.is_secure)
+    if cookie is not None:
+        name, value, attributes = cookie
+        response.set_cookie(name, value, **attributes)
+    return response
+
+
+def _unchecked_view(app: flask.Flask, guard: Guard,
+                    fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a view declared without the library, for FSA_CHECK."""
+
+    @functools.wraps(fn)
+    def view(*args: Any, **kwargs: Any) -> Any:
+        response = app.make_response(app.ensure_sync(fn)(*args, **kwargs))
+        request = flask.request._get_current_object()
+        status = guard.after_request(_state_of(request), request.method,
+                                     response.status_code)
+        if status is not None:
+            return _text_response(status, "internal error: no "
+                                  "authorization check on this route")
+        return response
+
+    view._fsa_checked = True  # type: ignore[attr-defined]
     return view
 
 
 class FlaskSimpleAuth(ExtensionBase):
-    """Authentication, authorization and parameters for a Flask app.
+    """Authentication, authorization and parameters for Flask apps.
 
-    :param app: the application, or None to call :meth:`init_app` later.
+    :param app: the application, or None to call :meth:`init_app` later;
+        one extension may serve several applications.
     """
 
     def __init__(self, app: flask.Flask | None = None) -> None:
@@ -75,47 +124,43 @@ class FlaskSimpleAuth(ExtensionBase):
 
     def init_app(self, app: flask.Flask) -> None:
         """Install the extension on ``app`` (application factories)."""
-        self.app = app
-        self.attach(app.config, app.name)
+        self.app = self.app or app
+        self.attach(app, app.config, app.name)
         app.extensions["fsa"] = self
         app.before_request(self._before_request)
-        app.after_request(self._after_request)
         app.register_error_handler(FSAError, self._render_error)
+
+    def current_app(self) -> flask.Flask:
+        if flask.has_app_context():
+            return flask.current_app._get_current_object()
+        return self._require_app()
 
     # request cycle
 
     def _before_request(self) -> None:
-        state = _state()
-        guard = self.guard
+        app = flask.current_app._get_current_object()
+        guard = self.started.get(app) or self.start(app)
         if guard.config.mode != "lazy":
-            req = FlaskRequestView(flask.request._get_current_object())
-            _run(guard.before_request(req, state))
+            _run(guard.before_request(*_current()))
 
-    def _after_request(self, response: flask.Response) -> flask.Response:
-        state = flask.g.get(_STATE)
-        guard = self._guard
-        if state is None or guard is None:
-            return response
-
-        request = flask.request
-        endpoint = request.endpoint or ""
-        if endpoint != "static" and not endpoint.endswith(".static"):
-            status = guard.after_request(state, request.method,
-                                         response.status_code)
-            if status is not None:
-                return _text_response(status, "internal error: no "
-                                      "authorization check on this route")
-
-        cookie = guard.renewed_cookie(state, request.is_secure)
-        if cookie is not None:
-            name, value, attributes = cookie
-            response.set_cookie(name, value, **attributes)
-        return response
+    def on_start(self, app: flask.Flask, guard: Guard) -> None:
+        if guard.config.check:
+            wrap_unchecked(app.view_functions,
+                           functools.partial(_unchecked_view, app, guard))
+        if guard.config.mode == "lazy":
+            # nothing to do before lazy requests: leave the hook list
+            funcs = app.before_request_funcs.get(None, [])
+            if self._before_request in funcs:
+                funcs.remove(self._before_request)
 
     def _render_error(self, error: FSAError) -> flask.Response:
         request = flask.request
-        status, body, headers = self.guard.error_answer(
-            error, request.method, request.url)
+        try:
+            config = self.guard.config
+        except FSAError:
+            config = None
+        status, body, headers = error_answer(error, request.method,
+                                             request.url, config)
         return _text_response(status, body, headers)
 
     # application API
@@ -135,8 +180,7 @@ class FlaskSimpleAuth(ExtensionBase):
 
         :raises AuthError: (401) when authentication fails.
         """
-        req = FlaskRequestView(flask.request._get_current_object())
-        return _run(self.guard.get_user(req, _state()))
+        return _run(self.guard.get_user(*_current()))
 
     def current_user(self) -> str | None:
         """Return the authenticated user, or None when there is none."""

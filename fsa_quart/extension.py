@@ -20,10 +20,11 @@ import anyio.to_thread
 import quart
 
 from fsa_common import FSAError, RequestState, RouteSpec, run_async
-from fsa_common.extension import ExtensionBase
+from fsa_common.extension import ExtensionBase, wrap_unchecked
 from fsa_common.flow import Flow, T
+from fsa_common.guard import Guard, error_answer
 
-from .request import QuartRequestView, load_view
+from .requestview import QuartRequestView, load_view
 
 _STATE = "_fsa_state"
 # password hashes computed at once, per event loop
@@ -45,11 +46,11 @@ async def _call_blocking(fn: Callable[..., Any], *args: Any) -> Any:
     return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
 
 
-def _state() -> RequestState:
-    state = quart.g.get(_STATE)
+def _state_of(request: quart.Request) -> RequestState:
+    # the state lives on the request object: one per request, never shared
+    state = request.__dict__.get(_STATE)
     if state is None:
-        state = RequestState()
-        setattr(quart.g, _STATE, state)
+        state = request.__dict__[_STATE] = RequestState()
     return state
 
 
@@ -57,12 +58,20 @@ async def _run(flow: Flow[T]) -> T:
     return await run_async(flow, _call_hook, _call_blocking)
 
 
-def extension() -> QuartSimpleAuth:
-    """The extension of the current application."""
-    fsa = quart.current_app.extensions.get("fsa")
+async def _current() -> tuple[QuartRequestView, RequestState]:
+    request = quart.request._get_current_object()
+    return await load_view(request), _state_of(request)
+
+
+def guard_of(app: quart.Quart) -> Guard:
+    """The guard of ``app``.
+
+    :raises RuntimeError: when the app has no extension.
+    """
+    fsa = app.extensions.get("fsa")
     if fsa is None:
         raise RuntimeError("no QuartSimpleAuth on this application")
-    return fsa
+    return fsa.guard_of(app)
 
 
 def make_view(spec: RouteSpec) -> Callable[..., Any]:
@@ -71,21 +80,59 @@ def make_view(spec: RouteSpec) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     async def view(**path_args: Any) -> Any:
-        fsa = extension()
-        req = await load_view(quart.request._get_current_object())
-        kwargs = await _run(fsa.guard.prepare(spec, req, _state(),
-                                              path_args))
-        return await quart.current_app.ensure_async(fn)(**kwargs)
+        app = quart.current_app._get_current_object()
+        request = quart.request._get_current_object()
+        state = _state_of(request)
+        guard = guard_of(app)
+        kwargs = await _run(guard.prepare(spec, await load_view(request),
+                                          state, path_args))
+        answer = await app.ensure_async(fn)(**kwargs)
+        if state.renew:
+            answer = await _renew_cookie(app, guard, state, request, answer)
+        return answer
 
+    view._fsa_checked = True  # type: ignore[attr-defined]
+    return view
+
+
+async def _renew_cookie(app: quart.Quart, guard: Guard,
+                        state: RequestState, request: quart.Request,
+                        answer: Any) -> quart.Response:
+    response = await app.make_response(answer)
+    cookie = guard.renewed_cookie(state, request.is_secure)
+    if cookie is not None:
+        name, value, attributes = cookie
+        response.set_cookie(name, value, **attributes)
+    return response
+
+
+def _unchecked_view(app: quart.Quart, guard: Guard,
+                    fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a view declared without the library, for FSA_CHECK."""
+
+    @functools.wraps(fn)
+    async def view(*args: Any, **kwargs: Any) -> Any:
+        answer = await app.ensure_async(fn)(*args, **kwargs)
+        response = await app.make_response(answer)
+        request = quart.request._get_current_object()
+        status = guard.after_request(_state_of(request), request.method,
+                                     response.status_code)
+        if status is not None:
+            return _text_response(status, "internal error: no "
+                                  "authorization check on this route")
+        return response
+
+    view._fsa_checked = True  # type: ignore[attr-defined]
     return view
 
 
 class QuartSimpleAuth(ExtensionBase):
-    """Authentication, authorization and parameters for a Quart app.
+    """Authentication, authorization and parameters for Quart apps.
 
     Methods that may call a hook or hash a password are coroutines.
 
-    :param app: the application, or None to call :meth:`init_app` later.
+    :param app: the application, or None to call :meth:`init_app` later;
+        one extension may serve several applications.
     """
 
     def __init__(self, app: quart.Quart | None = None) -> None:
@@ -96,48 +143,43 @@ class QuartSimpleAuth(ExtensionBase):
 
     def init_app(self, app: quart.Quart) -> None:
         """Install the extension on ``app`` (application factories)."""
-        self.app = app
-        self.attach(app.config, app.name)
+        self.app = self.app or app
+        self.attach(app, app.config, app.name)
         app.extensions["fsa"] = self
         app.before_request(self._before_request)
-        app.after_request(self._after_request)
         app.register_error_handler(FSAError, self._render_error)
+
+    def current_app(self) -> quart.Quart:
+        if quart.has_app_context():
+            return quart.current_app._get_current_object()
+        return self._require_app()
 
     # request cycle
 
     async def _before_request(self) -> None:
-        state = _state()
-        guard = self.guard
+        app = quart.current_app._get_current_object()
+        guard = self.started.get(app) or self.start(app)
         if guard.config.mode != "lazy":
-            req = QuartRequestView(quart.request._get_current_object())
-            await _run(guard.before_request(req, state))
+            await _run(guard.before_request(*await _current()))
 
-    async def _after_request(self, response: quart.Response
-                             ) -> quart.Response:
-        state = quart.g.get(_STATE)
-        guard = self._guard
-        if state is None or guard is None:
-            return response
-
-        request = quart.request
-        endpoint = request.endpoint or ""
-        if endpoint != "static" and not endpoint.endswith(".static"):
-            status = guard.after_request(state, request.method,
-                                         response.status_code)
-            if status is not None:
-                return _text_response(status, "internal error: no "
-                                      "authorization check on this route")
-
-        cookie = guard.renewed_cookie(state, request.is_secure)
-        if cookie is not None:
-            name, value, attributes = cookie
-            response.set_cookie(name, value, **attributes)
-        return response
+    def on_start(self, app: quart.Quart, guard: Guard) -> None:
+        if guard.config.check:
+            wrap_unchecked(app.view_functions,
+                           functools.partial(_unchecked_view, app, guard))
+        if guard.config.mode == "lazy":
+            # nothing to do before lazy requests: leave the hook list
+            funcs = app.before_request_funcs.get(None, [])
+            if self._before_request in funcs:
+                funcs.remove(self._before_request)
 
     async def _render_error(self, error: FSAError) -> quart.Response:
         request = quart.request
-        status, body, headers = self.guard.error_answer(
-            error, request.method, request.url)
+        try:
+            config = self.guard.config
+        except FSAError:
+            config = None
+        status, body, headers = error_answer(error, request.method,
+                                             request.url, config)
         return _text_response(status, body, headers)
 
     # application API
@@ -157,8 +199,7 @@ class QuartSimpleAuth(ExtensionBase):
 
         :raises AuthError: (401) when authentication fails.
         """
-        req = await load_view(quart.request._get_current_object())
-        return await _run(self.guard.get_user(req, _state()))
+        return await _run(self.guard.get_user(*await _current()))
 
     async def current_user(self) -> str | None:
         """Return the authenticated user, or None when there is none."""

@@ -79,7 +79,9 @@ class Client:
     def __init__(self, backend: Backend, app: Any) -> None:
         self.backend = backend
         self.app = app
-        self.raw = app.test_client()
+        # werkzeug's cookie jar would drop the Cookie header we send
+        self.raw = app.test_client(use_cookies=False) \
+            if backend.name == "flask" else app.test_client()
         self.loop = backend.loop
 
     def open(self, method: str, path: str, *, query: Any = None,

@@ -49,7 +49,10 @@ async def load_view(request: quart.Request) -> QuartRequestView:
         return QuartRequestView(request, form=await request.form)
 
     if request.is_json:
-        data = await request.get_json(silent=True)
+        try:
+            data = await request.get_json(silent=True)
+        except (RecursionError, ValueError):  # nesting, bad UTF-8
+            data = None
         if data is None and await request.get_data():
             raise ParamError("invalid JSON body")
         return QuartRequestView(request, json=data)
