@@ -15,7 +15,9 @@ from typing import Any
 
 import flask
 
-from fsa_common import FSAError, RequestState, RouteSpec, run_sync
+from fsa_common import (
+    ConfigError, FSAError, RequestState, RouteSpec, run_sync,
+)
 from fsa_common.extension import ExtensionBase, wrap_unchecked
 from fsa_common.flow import Flow, T
 from fsa_common.guard import Guard, error_answer
@@ -90,6 +92,25 @@ def _renew_cookie(app: flask.Flask, guard: Guard, state: RequestState,
     return response
 
 
+def _enable_cors(app: flask.Flask, options: dict[str, Any]) -> None:
+    """Install flask-cors, as FSA_CORS asks, at the first request."""
+    try:
+        import flask_cors
+    except ImportError as e:  # pragma: no cover
+        raise ConfigError("FSA_CORS needs flask-cors: install the flask "
+                          "extra") from e
+
+    # the configuration is only read now, when Flask already refuses new
+    # setup: let this one through, as if it had been done at start-up
+    started, app._got_first_request = app._got_first_request, False
+    try:
+        flask_cors.CORS(app, **options)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"FSA_CORS_OPTIONS: {e}") from e
+    finally:
+        app._got_first_request = started
+
+
 def _unchecked_view(app: flask.Flask, guard: Guard,
                     fn: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a view declared without the library, for FSA_CHECK."""
@@ -144,6 +165,8 @@ class FlaskSimpleAuth(ExtensionBase):
             _run(guard.before_request(*_current()))
 
     def on_start(self, app: flask.Flask, guard: Guard) -> None:
+        if guard.config.cors:
+            _enable_cors(app, guard.config.cors_options)
         if guard.config.check:
             wrap_unchecked(app.view_functions,
                            functools.partial(_unchecked_view, app, guard))

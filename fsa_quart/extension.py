@@ -19,7 +19,9 @@ import anyio
 import anyio.to_thread
 import quart
 
-from fsa_common import FSAError, RequestState, RouteSpec, run_async
+from fsa_common import (
+    ConfigError, FSAError, RequestState, RouteSpec, run_async,
+)
 from fsa_common.extension import ExtensionBase, wrap_unchecked
 from fsa_common.flow import Flow, T
 from fsa_common.guard import Guard, error_answer
@@ -106,6 +108,20 @@ async def _renew_cookie(app: quart.Quart, guard: Guard,
     return response
 
 
+def _enable_cors(app: quart.Quart, options: dict[str, Any]) -> None:
+    """Install quart-cors, as FSA_CORS asks, at the first request."""
+    try:
+        import quart_cors
+    except ImportError as e:  # pragma: no cover
+        raise ConfigError("FSA_CORS needs quart-cors: install the quart "
+                          "extra") from e
+
+    try:
+        quart_cors.cors(app, **options)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"FSA_CORS_OPTIONS: {e}") from e
+
+
 def _unchecked_view(app: quart.Quart, guard: Guard,
                     fn: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a view declared without the library, for FSA_CHECK."""
@@ -163,6 +179,8 @@ class QuartSimpleAuth(ExtensionBase):
             await _run(guard.before_request(*await _current()))
 
     def on_start(self, app: quart.Quart, guard: Guard) -> None:
+        if guard.config.cors:
+            _enable_cors(app, guard.config.cors_options)
         if guard.config.check:
             wrap_unchecked(app.view_functions,
                            functools.partial(_unchecked_view, app, guard))
