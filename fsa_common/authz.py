@@ -61,6 +61,7 @@ def parse_authorize(value: Any, where: str = "route") -> Authorization:
         if len(items) > 1:
             raise ConfigError(f"{where}: {specials[0]} cannot be combined "
                               "with other authorize values")
-        return Authorization(specials[0])
+        # the constant itself, so that callers may compare by identity
+        return Authorization(SPECIALS[SPECIALS.index(specials[0])])
 
     return Authorization("groups", tuple(dict.fromkeys(items)))

@@ -64,27 +64,27 @@ class Hooks:
 class RequestState:
     """What the library knows about the current request.
 
-    ``user`` is the authenticated user once known; ``checked`` tells that
-    an authorization rule ran; ``renew`` asks for a fresh cookie token.
+    ``user`` is the authenticated user once known, ``scheme`` the scheme
+    that found it; ``checked`` tells that an authorization rule ran;
+    ``skipped`` that FSA_SKIP_PATH exempted the request; ``failure`` keeps
+    a failed authentication; ``renew`` asks for a fresh cookie token.
+    Class attributes are the defaults, so creating a state costs nothing.
     """
 
-    __slots__ = ("user", "scheme", "checked", "skipped", "failure",
-                 "renew", "_params")
+    user: str | None = None
+    scheme: str | None = None
+    checked = False
+    skipped = False
+    failure: AuthError | None = None
+    renew = False
+    _params: Mapping[str, Any] | None = None
 
-    def __init__(self) -> None:
-        self.user: str | None = None
-        self.scheme: str | None = None
-        self.checked = False
-        self.skipped = False
-        self.failure: AuthError | None = None
-        self.renew = False
-        self._params: dict[str, Any] | None = None
-
-    def params(self, req: RequestView) -> dict[str, Any]:
+    def params(self, req: RequestView) -> Mapping[str, Any]:
         """The merged request parameters, computed once per request."""
-        if self._params is None:
-            self._params = request_params(req)
-        return self._params
+        params = self._params
+        if params is None:
+            params = self._params = request_params(req)
+        return params
 
 
 class _Cast:
@@ -259,14 +259,22 @@ class Guard:
                      ) -> Flow[str]:
         """Flow trying ``schemes`` in order (see :mod:`.schemes`).
 
-        A failure is remembered in ``state`` for the rest of the request,
-        so that slow checks do not run twice.
+        A failure is remembered in ``state`` and raised again if asked
+        later in the same request, so that slow checks do not run twice.
+        In ``always`` mode a path skipped by FSA_SKIP_PATH is not
+        authenticated lazily.
 
         :return: the authenticated user, also stored in ``state``.
         :raises NoAuthError: (401) when no scheme found credentials.
         :raises BadAuthError: (401) when credentials are wrong.
         """
+        if state.failure is not None:
+            raise state.failure
+
         try:
+            if state.skipped and self.config.mode == "always":
+                raise NoAuthError("no authentication on this path")
+
             for scheme in self.schemes if schemes is None else schemes:
                 if scheme.immediate:
                     user = scheme.identify(req, state)
@@ -293,9 +301,6 @@ class Guard:
                  schemes: tuple[Scheme, ...] | None = None) -> Flow[str]:
         """Flow returning the authenticated user, authenticating if needed.
 
-        In ``always`` mode a path skipped by FSA_SKIP_PATH is not
-        authenticated lazily.
-
         :raises AuthError: (401) when authentication fails, now or
             earlier in the request.
         """
@@ -303,12 +308,6 @@ class Guard:
         if user is not None and (schemes is None or state.scheme in
                                  [s.name for s in schemes]):
             return user
-
-        if state.failure is not None:
-            raise state.failure
-
-        if state.skipped and self.config.mode == "always":
-            raise NoAuthError("no authentication on this path")
 
         return (yield from self.authenticate(req, state, schemes))
 
@@ -341,7 +340,10 @@ class Guard:
             :class:`ParamError` (400) or :class:`NotFoundError` (404).
         """
         route = self._bound.get(spec) or self.bind(spec)
-        yield from self.authorize(route, req, state)
+        if route.authz.kind is ANY:
+            state.checked = True
+        else:
+            yield from self.authorize(route, req, state)
         kwargs = path_args
         if route.path:
             kwargs = yield from self._path_args(route, path_args)
@@ -368,7 +370,7 @@ class Guard:
 
         user = state.user
         if user is None or state.scheme not in route.scheme_names:
-            user = yield from self.get_user(req, state, route.schemes)
+            user = yield from self.authenticate(req, state, route.schemes)
         if kind == ALL:
             return
 
@@ -390,9 +392,13 @@ class Guard:
             if value is MISSING:
                 continue
             try:
-                kwargs[param.name] = yield from _convert(param, value)
+                if param.is_async:
+                    value = yield HookCall("cast", param.cast, (value,))
+                else:
+                    value = param.cast(value)
             except Exception:  # a cast refusing the value, whatever way
                 raise NotFoundError("not found") from None
+            kwargs[param.name] = value
 
         return kwargs
 
@@ -408,7 +414,10 @@ class Guard:
                 kwargs[param.name] = param.default
                 continue
             try:
-                kwargs[param.name] = yield from _convert(param, value)
+                if param.is_async:
+                    converted = yield HookCall("cast", param.cast, (value,))
+                else:
+                    converted = param.cast(value)
             except FSAError:
                 raise
             except Exception:  # a cast refusing the value, whatever way
@@ -416,6 +425,7 @@ class Guard:
                     f'parameter "{param.key}": invalid '
                     f'{type_name(param.kind)} value {_show(value)}'
                 ) from None
+            kwargs[param.name] = converted
 
         if route.allparams:
             for key, value in params.items():
@@ -508,12 +518,6 @@ def error_answer(error: FSAError, method: str, url: str,
         return error.status, "internal error", []
 
     return error.status, error.message, error.headers
-
-
-def _convert(param: _Cast, value: Any) -> Flow[Any]:
-    if param.is_async:
-        return (yield HookCall("cast", param.cast, (value,)))
-    return param.cast(value)
 
 
 def _is_async(fn: Any) -> bool:

@@ -55,21 +55,22 @@ class CastError(ValueError):
 
 def cast_int(value: Any) -> int:
     """Convert a text or JSON value to ``int``; bases 2, 8, 16 accepted."""
-    if value.__class__ is int:
-        return value
-
     if isinstance(value, str):
         try:
             return int(value, 0)
         except ValueError:
             return int(value, 10)  # leading zeros: "017"
 
+    if value.__class__ is int:
+        return value
+
     raise CastError("not an integer")
 
 
 def cast_float(value: Any) -> float:
     """Convert a text or JSON number to ``float``."""
-    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+    if value.__class__ is str or isinstance(value, (int, float, str)) \
+            and not isinstance(value, bool):
         return float(value)
 
     raise CastError("not a number")
@@ -77,11 +78,11 @@ def cast_float(value: Any) -> float:
 
 def cast_bool(value: Any) -> bool:
     """Convert a text or JSON value to ``bool`` (see the module rules)."""
-    if isinstance(value, bool):
-        return value
-
     if isinstance(value, str):
         return value.strip().lower() not in _FALSE
+
+    if isinstance(value, bool):
+        return value
 
     if isinstance(value, int) and value in (0, 1):
         return bool(value)

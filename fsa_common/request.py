@@ -89,21 +89,48 @@ def is_loopback(addr: str | None) -> bool:
     return (mapped or ip).is_loopback
 
 
-def request_params(req: RequestView) -> dict[str, Any]:
-    """Merge the request's parameters: query, then form, then JSON object.
+def parse_plain_query(raw: bytes) -> dict[str, str] | None:
+    """Parse a query string that needs no decoding, the common case.
+
+    Names and values are taken as they are when the query is ASCII with
+    neither ``%`` nor ``+``; the first value of a repeated name wins,
+    empty parts are skipped and a part without ``=`` has an empty value,
+    as the hosts' own parsers do.  Anything else answers None, and the
+    host's parser is used.
+    """
+    if not raw:
+        return {}
+
+    if b"%" in raw or b"+" in raw or not raw.isascii():
+        return None
+
+    params: dict[str, str] = {}
+    for part in raw.decode("ascii").split("&"):
+        if part:
+            name, _, value = part.partition("=")
+            params.setdefault(name, value)
+    return params
+
+
+def request_params(req: RequestView) -> Mapping[str, Any]:
+    """The request's parameters: query, then form, then JSON object.
 
     Later sources win.  A JSON body that is not an object contributes
-    nothing here (a view can still take it whole).
+    nothing here (a view can still take it whole).  When only one source
+    has parameters, it is answered as is, without a copy.
     """
-    params: dict[str, Any] = dict(req.query)
-    form = req.form
-    if form:
-        params.update(form)
+    query, form, body = req.query, req.form, req.json
+    if not form and body.__class__ is not dict:
+        return query
 
-    body = req.json
-    if isinstance(body, dict):
-        params.update(body)
+    sources = [s for s in (query, form,
+                           body if isinstance(body, dict) else None) if s]
+    if len(sources) == 1:
+        return sources[0]
 
+    params: dict[str, Any] = {}
+    for source in sources:
+        params.update(source)
     return params
 
 
@@ -143,7 +170,8 @@ class WrappedRequest:
 
     @property
     def query(self) -> Mapping[str, str]:
-        return self._request.args
+        plain = parse_plain_query(self._request.query_string)
+        return self._request.args if plain is None else plain
 
     @property
     def cookies(self) -> Mapping[str, str]:

@@ -16,7 +16,11 @@ from typing import Any
 import flask
 
 from fsa_common import (
-    ConfigError, FSAError, RequestState, RouteSpec, run_sync,
+    ConfigError,
+    FSAError,
+    RequestState,
+    RouteSpec,
+    run_sync,
 )
 from fsa_common.extension import ExtensionBase, wrap_unchecked
 from fsa_common.flow import Flow, T
@@ -25,6 +29,8 @@ from fsa_common.guard import Guard, error_answer
 from .requestview import FlaskRequestView
 
 _STATE = "_fsa_state"
+# where the guard of a started application is kept
+_GUARD = "fsa.guard"
 
 
 def _call_hook(hook: Callable[..., Any], *args: Any) -> Any:
@@ -52,15 +58,16 @@ def make_view(spec: RouteSpec) -> Callable[..., Any]:
     """Wrap the view of ``spec`` so the core checks every call."""
     fn = spec.fn
     is_async = inspect.iscoroutinefunction(fn)
+    app_proxy, request_proxy = flask.current_app, flask.request
 
     @functools.wraps(fn)
     def view(**path_args: Any) -> Any:
-        app = flask.current_app._get_current_object()
-        request = flask.request._get_current_object()
+        app = app_proxy._get_current_object()
+        request = request_proxy._get_current_object()
         state = _state_of(request)
-        guard = guard_of(app)
-        kwargs = _run(guard.prepare(spec, FlaskRequestView(request), state,
-                                    path_args))
+        guard = app.extensions.get(_GUARD) or guard_of(app)
+        kwargs = run_sync(guard.prepare(spec, FlaskRequestView(request),
+                                        state, path_args), _call_hook)
         answer = app.ensure_sync(fn)(**kwargs) if is_async \
             else fn(**kwargs)
         if state.renew:
@@ -165,6 +172,7 @@ class FlaskSimpleAuth(ExtensionBase):
             _run(guard.before_request(*_current()))
 
     def on_start(self, app: flask.Flask, guard: Guard) -> None:
+        app.extensions[_GUARD] = guard
         if guard.config.cors:
             _enable_cors(app, guard.config.cors_options)
         if guard.config.check:

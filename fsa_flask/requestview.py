@@ -22,12 +22,14 @@ class FlaskRequestView(WrappedRequest):
     @property
     def form(self) -> Any:
         request = self._request
+        if not request.environ.get("CONTENT_TYPE"):
+            return _EMPTY
         return request.form if request.mimetype in FORM_TYPES else _EMPTY
 
     @property
     def json(self) -> Any:
         request = self._request
-        if not request.is_json:
+        if not request.environ.get("CONTENT_TYPE") or not request.is_json:
             return None
 
         try:

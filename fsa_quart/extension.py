@@ -20,7 +20,11 @@ import anyio.to_thread
 import quart
 
 from fsa_common import (
-    ConfigError, FSAError, RequestState, RouteSpec, run_async,
+    ConfigError,
+    FSAError,
+    RequestState,
+    RouteSpec,
+    run_async,
 )
 from fsa_common.extension import ExtensionBase, wrap_unchecked
 from fsa_common.flow import Flow, T
