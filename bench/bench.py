@@ -6,8 +6,8 @@ library, not an HTTP client.  The bare application declares the same
 rules as the protected one, with plain views, so that routing costs the
 same on both sides; CPU time is measured, not wall time.  Rounds
 alternate between the bare route and the measured ones, and each rate is
-the median of its rounds, so that a noisy shared machine affects both
-sides alike.  Only ratios are reported:
+the best of many short rounds, so that a noisy shared machine affects
+both sides alike.  Only ratios are reported:
 absolute rates say more about the machine than about the code.
 
 Usage: ``python bench/bench.py [--requests N] [--rounds R]``
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
+import gc
 import sys
 import time
 from collections.abc import Callable
@@ -191,16 +191,26 @@ async def _asgi_rate(app: Any, scope: dict[str, Any], count: int) -> float:
 def measure(apps: dict[str, tuple[Any, dict[str, Any]]],
             rate: Callable[[Any, dict[str, Any], int], float],
             count: int, rounds: int) -> dict[str, float]:
-    """Median rate of each app over interleaved rounds."""
+    """Best rate of each app over many short interleaved rounds.
+
+    As timeit advises, the best round is the one least disturbed by the
+    rest of the machine; the mean only measures the disturbance.
+    """
     for app, request in apps.values():  # warm up: first request setup
         rate(app, request, max(count // 10, 10))
 
     rates: dict[str, list[float]] = {name: [] for name in apps}
     for _ in range(rounds):
         for name, (app, request) in apps.items():
-            rates[name].append(rate(app, request, count))
+            # as timeit does: no collection pauses inside a measure
+            gc.collect()
+            gc.disable()
+            try:
+                rates[name].append(rate(app, request, count))
+            finally:
+                gc.enable()
 
-    return {name: statistics.median(r) for name, r in rates.items()}
+    return {name: max(r) for name, r in rates.items()}
 
 
 def report(backend: str, rates: dict[str, float],
@@ -222,8 +232,9 @@ def report(backend: str, rates: dict[str, float],
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--requests", type=int, default=300,
+                        help="requests per round")
+    parser.add_argument("--rounds", type=int, default=41)
     args = parser.parse_args()
 
     ok = report("flask", measure(flask_apps(), wsgi_rate, args.requests,

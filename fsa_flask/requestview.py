@@ -10,6 +10,46 @@ from fsa_common.request import FORM_TYPES, WrappedRequest
 _EMPTY: dict[str, str] = {}
 
 
+_ENVIRON_KEYS: dict[str, str] = {}
+
+
+def _environ_key(name: str) -> str:
+    """The WSGI environ key of header ``name`` (PEP 3333), memoized."""
+    key = name.upper().replace("-", "_")
+    if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        key = "HTTP_" + key
+    if len(_ENVIRON_KEYS) < 256:
+        _ENVIRON_KEYS[name] = key
+    return key
+
+
+class EnvironHeaders:
+    """Read request headers straight from the WSGI environ.
+
+    Only lookups are offered, which is all the core needs; they skip the
+    general machinery of Werkzeug's header classes on the hot path.
+    """
+
+    __slots__ = ("_environ",)
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self._environ = environ
+
+    def get(self, name: str, default: Any = None) -> Any:
+        key = _ENVIRON_KEYS.get(name) or _environ_key(name)
+        # WSGI gives header bytes as latin-1 text (PEP 3333)
+        return self._environ.get(key, default)
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+
 class FlaskRequestView(WrappedRequest):
     """Read what the core needs from a Flask request, lazily.
 
@@ -39,6 +79,10 @@ class FlaskRequestView(WrappedRequest):
         if data is None and request.get_data(cache=True):
             raise ParamError("invalid JSON body")
         return data
+
+    @property
+    def headers(self) -> Any:
+        return EnvironHeaders(self._request.environ)
 
     @property
     def remote_user(self) -> str | None:
