@@ -10,19 +10,26 @@ the driver.  A third framework reuses the core the same way.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from .guard import Guard, Hooks
+from .errors import FSAError
+from .guard import Guard, Hooks, RequestState, error_answer
 from .params import GLOBAL_CASTS
 from .routes import MISSING_AUTHORIZE, RouteSpec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ROUTE_KEYWORDS = ("authorize", "auth", "required", "allparams")
+# keys in the host application's ``extensions`` and request ``__dict__``
+GUARD_KEY = "fsa.guard"
+# the answer to a view that ran no authorization check, under FSA_CHECK
+UNCHECKED_BODY = "internal error: no authorization check on this route"
+_STATE = "_fsa_state"
 
 
 def split_route_options(options: dict[str, Any]
@@ -99,6 +106,12 @@ class HostAppMixin(RouteShortcuts):
     """
 
     fsa: Any
+    # the adapter's extension class, installed as ``self.fsa``
+    extension_class: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fsa = self.extension_class(self)
 
     def route(self, rule: str, **options: Any) -> Callable[[F], F]:
         """Declare a view with ``authorize``, ``auth``, ``required`` and
@@ -162,6 +175,38 @@ def wrap_unchecked(views: dict[str, Callable[..., Any]],
         views[endpoint] = wrap(fn)
 
 
+class BlueprintMixin(RouteShortcuts):
+    """``route`` and shortcuts with the extended keywords, for a host's
+    blueprint class; its views are checked by the extension of the
+    application the blueprint is registered on."""
+
+    # the adapter's view wrapper, taking a RouteSpec
+    make_view: Callable[[RouteSpec], Callable[..., Any]]
+
+    def route(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """Declare a view, with the host's options and the extended
+        keywords."""
+        return route_decorator(self._add_checked_route, rule, options)
+
+    def _add_checked_route(self, spec: RouteSpec, options: dict[str, Any]
+                           ) -> None:
+        endpoint = options.pop("endpoint", None)
+        self.add_url_rule(spec.rule, endpoint,  # type: ignore[attr-defined]
+                          self.make_view(spec), **options)
+
+
+def request_state(request: Any) -> RequestState:
+    """The state of a host request object, created on first use.
+
+    It is kept on the request object itself: one per request, never
+    shared between requests.
+    """
+    state = request.__dict__.get(_STATE)
+    if state is None:
+        state = request.__dict__[_STATE] = RequestState()
+    return state
+
+
 class _HybridMethod:
     """A method that also works on the class, with ``self`` as None."""
 
@@ -200,7 +245,8 @@ class ExtensionBase(RouteShortcuts):
     :meth:`current_app`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, app: Any = None) -> None:
+        self.app: Any = None
         self.hooks = Hooks()
         # guards of the applications that served a request
         self.started: weakref.WeakKeyDictionary[Any, Guard] = \
@@ -208,6 +254,127 @@ class ExtensionBase(RouteShortcuts):
         self._setups: weakref.WeakKeyDictionary[Any, _AppSetup] = \
             weakref.WeakKeyDictionary()
         self._lock = threading.RLock()
+        if app is not None:
+            self.init_app(app)
+
+    # installation on a host application (Flask and Quart share its API)
+
+    def init_app(self, app: Any) -> None:
+        """Install the extension on ``app`` (application factories)."""
+        self.app = self.app or app
+        self.attach(app, app.config, app.name)
+        app.extensions["fsa"] = self
+        app.before_request(self._before_request)
+        app.register_error_handler(FSAError, self._render_error)
+
+    def on_start(self, app: Any, guard: Guard) -> None:
+        """Finish the setup of ``app`` at its first request, once its
+        configuration is known: CORS, FSA_CHECK, the lazy mode's idle
+        before-request hook."""
+        app.extensions[GUARD_KEY] = guard
+        if guard.config.cors:
+            self.enable_cors(app, guard.config.cors_options)
+        if guard.config.check:
+            wrap_unchecked(app.view_functions, functools.partial(
+                self.unchecked_view, app, guard))
+        if guard.config.mode == "lazy":
+            # nothing to do before lazy requests: leave the hook list
+            hooks = app.before_request_funcs.get(None, [])
+            if self._before_request in hooks:
+                hooks.remove(self._before_request)
+        if guard.tokens is not None and guard.config.token_renewal > 0 \
+                and guard.config.token_carrier == "cookie":
+            # the host refuses setup methods by now: add to its list
+            app.after_request_funcs.setdefault(None, []).append(
+                self._after_request)
+
+    def add_route(self, spec: RouteSpec, options: dict[str, Any]) -> None:
+        """Add the checked view of ``spec`` to the application."""
+        endpoint = options.pop("endpoint", None)
+        self.require_app().add_url_rule(spec.rule, endpoint,
+                                        self.make_view(spec), **options)
+
+    def register_blueprint(self, blueprint: Any, **options: Any) -> None:
+        """Register ``blueprint`` on the application."""
+        self.require_app().register_blueprint(blueprint, **options)
+
+    def require_app(self) -> Any:
+        """The application given at construction or to :meth:`init_app`.
+
+        :raises RuntimeError: when there is none yet.
+        """
+        if self.app is None:
+            raise RuntimeError(f"{type(self).__name__}: call init_app "
+                               "first")
+        return self.app
+
+    def error_parts(self, error: FSAError, method: str, url: str
+                    ) -> tuple[int, str, list[tuple[str, str]]]:
+        """How to answer ``error`` (see :func:`~.guard.error_answer`),
+        even when the configuration itself failed to load."""
+        try:
+            config = self.guard.config
+        except FSAError:
+            config = None
+        return error_answer(error, method, url, config)
+
+    # what each adapter provides
+
+    def make_view(self, spec: RouteSpec) -> Callable[..., Any]:
+        """Wrap the view of ``spec`` so that the core checks each call."""
+        raise NotImplementedError  # pragma: no cover
+
+    def unchecked_view(self, app: Any, guard: Guard,
+                       fn: Callable[..., Any]) -> Callable[..., Any]:
+        """Wrap a view declared without the library, for FSA_CHECK."""
+        raise NotImplementedError  # pragma: no cover
+
+    def enable_cors(self, app: Any, options: dict[str, Any]) -> None:
+        """Install the host's CORS extension with ``options``."""
+        raise NotImplementedError  # pragma: no cover
+
+    def get_user(self) -> Any:
+        """The authenticated user of the current request, authenticating
+        if needed (a coroutine on async hosts).
+
+        :raises AuthError: (401) when authentication fails.
+        """
+        raise NotImplementedError  # pragma: no cover
+
+    def current_user(self) -> Any:
+        """The authenticated user, or None when there is none (a
+        coroutine on async hosts)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def create_token(self, user: str | None = None) -> Any:
+        """A new token for ``user``, by default the current user (a
+        coroutine on async hosts).
+
+        :raises ConfigError: (500) when tokens are disabled.
+        """
+        raise NotImplementedError  # pragma: no cover
+
+    def hash_password(self, password: str) -> Any:
+        """The salted hash of a new password, as configured (a coroutine
+        on async hosts, hashing off the event loop).
+
+        :raises PasswordQualityError: (400) on a quality rule failure.
+        """
+        raise NotImplementedError  # pragma: no cover
+
+    def check_password(self, password: str, stored: str | None) -> Any:
+        """Whether ``password`` matches the ``stored`` hash (a coroutine
+        on async hosts)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _before_request(self) -> Any:
+        raise NotImplementedError  # pragma: no cover
+
+    def _render_error(self, error: FSAError) -> Any:
+        raise NotImplementedError  # pragma: no cover
+
+    def _after_request(self, response: Any) -> Any:
+        raise NotImplementedError  # pragma: no cover
 
     def attach(self, app: Any, config: Mapping[str, Any], name: str
                ) -> None:
@@ -240,9 +407,8 @@ class ExtensionBase(RouteShortcuts):
 
     def start(self, app: Any) -> Guard:
         """Called by the first request of ``app``: read the configuration
-        afresh (it may have changed since an early use), let the adapter
-        finish its setup in :meth:`on_start`, and remember the guard in
-        :attr:`started`.
+        afresh (it may have changed since an early use), finish the setup
+        in :meth:`on_start`, and remember the guard in :attr:`started`.
 
         :return: the guard to use from now on.
         :raises ConfigError: (500) on a bad directive.
@@ -255,9 +421,6 @@ class ExtensionBase(RouteShortcuts):
                 self.on_start(app, guard)
                 self.started[app] = guard
             return guard
-
-    def on_start(self, app: Any, guard: Guard) -> None:
-        """Adapter setup at the first request (nothing by default)."""
 
     def _build(self, setup: _AppSetup, early: Guard | None) -> Guard:
         config: Mapping[str, Any] = setup.config
@@ -318,10 +481,6 @@ class ExtensionBase(RouteShortcuts):
         keywords ``authorize``, ``auth``, ``required`` and
         ``allparams``."""
         return route_decorator(self.add_route, rule, options)
-
-    def add_route(self, spec: RouteSpec, options: dict[str, Any]) -> None:
-        """Add the checked view of ``spec`` to the application."""
-        raise NotImplementedError  # pragma: no cover
 
 
 def _set_level(level: int | str) -> None:

@@ -474,14 +474,18 @@ class Guard:
             return 500
         return None
 
-    def renewed_cookie(self, state: RequestState, secure: bool
+    def renewed_cookie(self, state: RequestState, secure: bool,
+                       status: int = 200
                        ) -> tuple[str, str, dict[str, Any]] | None:
         """The cookie to set when a cookie token needs renewal, or None.
+
+        Only successful answers (below 400) renew the token.
 
         :return: (name, value, attributes) with ``max_age``, ``httponly``,
             ``samesite`` and ``secure``.
         """
-        if not state.renew or state.user is None or self.tokens is None:
+        if not state.renew or state.user is None or self.tokens is None \
+                or status >= 400:
             return None
 
         token = self.tokens.create(state.user)

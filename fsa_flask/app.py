@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import flask
 
-from fsa_common import RouteSpec
-from fsa_common.extension import HostAppMixin, RouteShortcuts, route_decorator
+from fsa_common.extension import BlueprintMixin, HostAppMixin
 
 from .extension import FlaskSimpleAuth, make_view
 
@@ -21,23 +17,14 @@ class Flask(HostAppMixin, flask.Flask):
     available on the application, with plain (not async) results.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fsa = FlaskSimpleAuth(self)
+    extension_class = FlaskSimpleAuth
 
 
-class Blueprint(RouteShortcuts, flask.Blueprint):
+class Blueprint(BlueprintMixin, flask.Blueprint):
     """A ``flask.Blueprint`` whose ``route`` takes the extended keywords.
 
     Its views are checked by the extension of the application the
     blueprint is registered on.
     """
 
-    def route(self, rule: str, **options: Any
-              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        return route_decorator(self._add_checked_route, rule, options)
-
-    def _add_checked_route(self, spec: RouteSpec, options: dict[str, Any]
-                           ) -> None:
-        endpoint = options.pop("endpoint", None)
-        self.add_url_rule(spec.rule, endpoint, make_view(spec), **options)
+    make_view = staticmethod(make_view)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import quart
 
-from fsa_common import RouteSpec
-from fsa_common.extension import HostAppMixin, RouteShortcuts, route_decorator
+from fsa_common.extension import BlueprintMixin, HostAppMixin
 
 from .extension import QuartSimpleAuth, make_view
 
@@ -21,23 +17,14 @@ class Quart(HostAppMixin, quart.Quart):
     ``hash_password`` and ``check_password`` are coroutines.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fsa = QuartSimpleAuth(self)
+    extension_class = QuartSimpleAuth
 
 
-class Blueprint(RouteShortcuts, quart.Blueprint):
+class Blueprint(BlueprintMixin, quart.Blueprint):
     """A ``quart.Blueprint`` whose ``route`` takes the extended keywords.
 
     Its views are checked by the extension of the application the
     blueprint is registered on.
     """
 
-    def route(self, rule: str, **options: Any
-              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        return route_decorator(self._add_checked_route, rule, options)
-
-    def _add_checked_route(self, spec: RouteSpec, options: dict[str, Any]
-                           ) -> None:
-        endpoint = options.pop("endpoint", None)
-        self.add_url_rule(spec.rule, endpoint, make_view(spec), **options)
+    make_view = staticmethod(make_view)
