@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from .authz import Authorization
 from .cache import MISSING, LRUCache
@@ -510,11 +510,12 @@ def error_answer(error: FSAError, method: str, url: str,
     with a generic 500, so no internal detail reaches the client.  Without
     a configuration (it failed to load), no redirect is made.
     """
-    redirect = config.redirect if config is not None else None
-    if error.status == 401 and redirect and method == "GET":
+    if config is not None and config.redirect and error.status == 401 \
+            and method == "GET":
+        redirect = config.redirect
         sep = "&" if "?" in redirect else "?"
-        target = f"{redirect}{sep}{config.url_name}=" \
-            f"{quote(url, safe='')}"  # type: ignore[union-attr]
+        back = quote(_without_secrets(url, config), safe="")
+        target = f"{redirect}{sep}{config.url_name}={back}"
         return 302, "redirecting to login", [("Location", target)]
 
     if isinstance(error, (ConfigError, HookError)):
@@ -522,6 +523,19 @@ def error_answer(error: FSAError, method: str, url: str,
         return error.status, "internal error", []
 
     return error.status, error.message, error.headers
+
+
+def _without_secrets(url: str, config: Config) -> str:
+    """Drop the password and token parameters from ``url``, so that a
+    redirect never carries them further."""
+    secrets = {config.param_pass}
+    if config.token_carrier == "param":
+        secrets.add(config.token_name)
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k not in secrets]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _is_async(fn: Any) -> bool:

@@ -255,3 +255,23 @@ def test_view_errors_of_the_framework_are_untouched(backend: Backend
 def test_unknown_route_is_a_plain_404(backend: Backend) -> None:
     r = backend.client(_app(backend)).get("/nowhere")
     assert r.status == 404
+
+
+def test_redirect_drops_password_and_token_params(backend: Backend) -> None:
+    app = backend.app(FSA_AUTH="param", FSA_401_REDIRECT="/login",
+                      FSA_TOKEN_CARRIER="param", FSA_TOKEN_SECRET="s" * 32,
+                      **FAST_PASSWORDS)
+    app.get_user_pass({"calvin": "hobbes"}.get)
+
+    @app.get("/private", authorize="ALL")
+    async def private() -> str:
+        return "secret"
+
+    r = backend.client(app).get(
+        "/private", query={"USER": "calvin", "PASS": "wrong",
+                           "auth": "bad-token", "q": "1"})
+    assert r.status == 302
+    location = r.headers["Location"]
+    assert location.startswith("/login?URL=")
+    assert "wrong" not in location and "bad-token" not in location
+    assert "USER%3Dcalvin" in location and "q%3D1" in location
