@@ -12,9 +12,8 @@ come from :mod:`demo.db` and are rendered as JSON by one error handler.
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from fsa_flask import Flask, Response, jsonify
-
 from demo import config, db
+from fsa_flask import Flask, Response, jsonify
 
 P = ParamSpec("P")
 T = TypeVar("T")

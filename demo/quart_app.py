@@ -13,9 +13,8 @@ it to run.
 from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from fsa_quart import Quart, Response, jsonify
-
 from demo import config, db
+from fsa_quart import Quart, Response, jsonify
 
 P = ParamSpec("P")
 T = TypeVar("T")
