@@ -380,6 +380,7 @@ def read_config(mapping: Mapping[str, Any], app_name: str = "app") -> Config:
 
     _token_defaults(values)
     _check_level(values["LOGGING_LEVEL"])
+    _check_http_options(values["HTTP_AUTH_OPTS"])
     random_secret = _secret_defaults(values)
     tokens = values["TOKEN_TYPE"] is not None and bool(values["TOKEN_SECRET"])
     if values["401_REDIRECT"] and values["URL_NAME"] is None:
@@ -425,6 +426,21 @@ def read_config(mapping: Mapping[str, Any], app_name: str = "app") -> Config:
         random_secret=random_secret,
         schemes=_scheme_list(values["AUTH"], tokens),
     )
+
+
+# what FSA_HTTP_AUTH_OPTS may hold, for the http-* schemes
+HTTP_AUTH_OPTIONS = ("realm", "scheme", "header", "algorithm", "use_ha1_pw",
+                     "nonce_delay", "secret")
+
+
+def _check_http_options(options: dict[str, Any]) -> None:
+    for key in options:
+        if key not in HTTP_AUTH_OPTIONS:
+            close = difflib.get_close_matches(str(key), HTTP_AUTH_OPTIONS,
+                                              n=1)
+            hint = f", did you mean {close[0]}?" if close else ""
+            log.warning("FSA_HTTP_AUTH_OPTS: unknown option %s%s",
+                        key, hint)
 
 
 def _check_level(level: int | str) -> None:

@@ -69,6 +69,21 @@ def route_decorator(register: Callable[[RouteSpec, dict[str, Any]], None],
     return decorator
 
 
+class _HybridMethod:
+    """A method that also works on the class, with ``self`` as None."""
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj: Any, cls: Any = None) -> Callable[..., Any]:
+        def bound(*args: Any, **kwargs: Any) -> Any:
+            return self.fn(obj, *args, **kwargs)
+
+        bound.__doc__ = self.fn.__doc__
+        return bound
+
+
 class RouteShortcuts:
     """``get``, ``post``, ``put``, ``patch`` and ``delete`` over
     ``route``."""
@@ -142,9 +157,15 @@ class HostAppMixin(RouteShortcuts):
         """Forget cached passwords, group answers and token checks."""
         self.fsa.clear_caches()
 
-    def register_cast(self, kind: Any, cast: Callable[[Any], Any]) -> None:
-        """Convert parameters declared as ``kind`` with ``cast``."""
-        self.fsa.register_cast(kind, cast)
+    @_HybridMethod
+    def register_cast(self: Any, kind: Any,
+                      cast: Callable[[Any], Any]) -> None:
+        """Convert parameters declared as ``kind`` with ``cast``; called
+        on the class, for every application."""
+        if self is None:
+            GLOBAL_CASTS[kind] = cast
+        else:
+            self.fsa.register_cast(kind, cast)
 
     def get_user_pass(self, fn: F) -> F:
         """Register the password lookup hook (a decorator)."""
@@ -205,21 +226,6 @@ def request_state(request: Any) -> RequestState:
     if state is None:
         state = request.__dict__[_STATE] = RequestState()
     return state
-
-
-class _HybridMethod:
-    """A method that also works on the class, with ``self`` as None."""
-
-    def __init__(self, fn: Callable[..., Any]) -> None:
-        self.fn = fn
-        self.__doc__ = fn.__doc__
-
-    def __get__(self, obj: Any, cls: Any = None) -> Callable[..., Any]:
-        def bound(*args: Any, **kwargs: Any) -> Any:
-            return self.fn(obj, *args, **kwargs)
-
-        bound.__doc__ = self.fn.__doc__
-        return bound
 
 
 class _AppSetup:

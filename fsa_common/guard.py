@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -154,8 +155,15 @@ class Guard:
 
     @property
     def digest_secret(self) -> bytes:
-        """Key for digest nonces, derived from the token secret."""
-        secret = self.config.token_secret or self.config.realm
+        """Key for digest nonces: from the ``secret`` option of
+        FSA_HTTP_AUTH_OPTS, else derived from the token secret, else
+        random (valid in this process only, with a warning)."""
+        secret = self.config.http_auth_opts.get("secret") or \
+            self.config.token_secret
+        if not secret:
+            log.warning("no FSA_TOKEN_SECRET nor HTTP_AUTH_OPTS secret: "
+                        "digest nonces are only valid in this process")
+            return os.urandom(32)
         if isinstance(secret, str):
             secret = secret.encode()
         return hashlib.sha256(b"fsa-digest-nonce:" + secret).digest()

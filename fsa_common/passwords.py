@@ -87,7 +87,11 @@ class PasswordManager:
         try:
             return context.hash(password)
         except (ValueError, TypeError) as e:
-            raise PasswordQualityError(f"password refused: {e}") from e
+            # the hashing library's own message is not for clients
+            log.info("password refused by the hashing scheme: %s", e)
+            raise PasswordQualityError(
+                "password refused by the hashing scheme (bcrypt takes at "
+                "most 72 bytes and no NUL character)") from e
 
     def verify(self, password: Any, stored: Any) -> bool:
         """Tell whether ``password`` matches the ``stored`` hash.

@@ -16,7 +16,13 @@ from typing import Any
 
 import flask
 
-from fsa_common import ConfigError, FSAError, RouteSpec, run_sync
+from fsa_common import (
+    AuthError,
+    ConfigError,
+    FSAError,
+    RouteSpec,
+    run_sync,
+)
 from fsa_common.extension import (
     GUARD_KEY,
     UNCHECKED_BODY,
@@ -158,7 +164,7 @@ class FlaskSimpleAuth(ExtensionBase):
     def current_user(self) -> str | None:
         try:
             return self.get_user()
-        except FSAError:
+        except AuthError:
             return None
 
     def create_token(self, user: str | None = None) -> str:

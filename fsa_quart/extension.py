@@ -20,7 +20,13 @@ import anyio
 import anyio.to_thread
 import quart
 
-from fsa_common import ConfigError, FSAError, RouteSpec, run_async
+from fsa_common import (
+    AuthError,
+    ConfigError,
+    FSAError,
+    RouteSpec,
+    run_async,
+)
 from fsa_common.extension import (
     GUARD_KEY,
     UNCHECKED_BODY,
@@ -170,7 +176,7 @@ class QuartSimpleAuth(ExtensionBase):
     async def current_user(self) -> str | None:
         try:
             return await self.get_user()
-        except FSAError:
+        except AuthError:
             return None
 
     async def create_token(self, user: str | None = None) -> str:
