@@ -21,11 +21,10 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import BadAuthError
-from .flow import BlockingCall, Flow
+from .flow import BlockingCall, Flow, done
 from .request import RequestView, is_loopback
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,7 +101,7 @@ class Scheme:
     def authenticate(self, req: RequestView, state: RequestState
                      ) -> Flow[str | None]:
         """Flow answering the user, None, or raising (see the class)."""
-        return _done(self.identify(req, state))
+        return done(self.identify(req, state))
 
     def identify(self, req: RequestView, state: RequestState
                  ) -> str | None:
@@ -122,11 +121,6 @@ class Scheme:
             raise self.fail()
 
         return user
-
-
-def _done(value: Any) -> Generator[Any, Any, Any]:
-    return value
-    yield  # pragma: no cover
 
 
 class HttpdScheme(Scheme):

@@ -23,7 +23,6 @@ audience).
 from __future__ import annotations
 
 import calendar
-import hashlib
 import hmac
 import time
 from collections.abc import Callable
@@ -186,11 +185,3 @@ def _parse_limit(text: str) -> float | None:
         return float(calendar.timegm(time.strptime(text, "%Y%m%d%H%M%S")))
     except ValueError:
         return None
-
-
-def check_algorithm(algo: str) -> None:
-    """Raise :class:`ConfigError` unless ``algo`` is a hashlib name."""
-    try:
-        hashlib.new(algo)
-    except ValueError as e:
-        raise ConfigError(f"FSA_TOKEN_ALGO: unknown algorithm {algo}") from e
