@@ -391,6 +391,11 @@ def read_config(mapping: Mapping[str, Any], app_name: str = "app") -> Config:
     elif tokens:
         _check_hashlib(values["TOKEN_ALGO"])
 
+    realm = values["REALM"] or simplify_realm(app_name)
+    if ":" in realm or not realm.isprintable():
+        raise ConfigError("FSA_REALM: no ':' nor control character allowed, "
+                          "as it starts fsa tokens and enters challenges")
+
     return Config(
         auth=_as_tuple(values["AUTH"]),
         mode=values["MODE"],
@@ -399,7 +404,7 @@ def read_config(mapping: Mapping[str, Any], app_name: str = "app") -> Config:
         cache_size=values["CACHE_SIZE"],
         redirect=values["401_REDIRECT"],
         url_name=values["URL_NAME"],
-        realm=values["REALM"] or simplify_realm(app_name),
+        realm=realm,
         param_user=values["PARAM_USER"],
         param_pass=values["PARAM_PASS"],
         fake_login=values["FAKE_LOGIN"],

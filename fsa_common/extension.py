@@ -283,16 +283,17 @@ class ExtensionBase(RouteShortcuts):
         if guard.config.check:
             wrap_unchecked(app.view_functions, functools.partial(
                 self.unchecked_view, app, guard))
+        # the host is iterating over its hook lists right now and refuses
+        # setup methods: give it new lists rather than changing these
         if guard.config.mode == "lazy":
             # nothing to do before lazy requests: leave the hook list
             hooks = app.before_request_funcs.get(None, [])
-            if self._before_request in hooks:
-                hooks.remove(self._before_request)
+            app.before_request_funcs[None] = [
+                h for h in hooks if h != self._before_request]
         if guard.tokens is not None and guard.config.token_renewal > 0 \
                 and guard.config.token_carrier == "cookie":
-            # the host refuses setup methods by now: add to its list
-            app.after_request_funcs.setdefault(None, []).append(
-                self._after_request)
+            hooks = app.after_request_funcs.get(None, [])
+            app.after_request_funcs[None] = [*hooks, self._after_request]
 
     def add_route(self, spec: RouteSpec, options: dict[str, Any]) -> None:
         """Add the checked view of ``spec`` to the application."""

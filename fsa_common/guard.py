@@ -17,6 +17,7 @@ each other's user.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import os
 import time
@@ -222,7 +223,7 @@ class Guard:
             raise ConfigError("no get_user_pass hook: register one with "
                               "get_user_pass or FSA_GET_USER_PASS")
 
-        stored = yield HookCall("get_user_pass", hook, (user,))
+        stored = yield from _ask("get_user_pass", hook, (user,))
         if stored is not None:
             if not isinstance(stored, str):
                 raise _hook_error("get_user_pass", stored)
@@ -246,7 +247,7 @@ class Guard:
             raise ConfigError("no user_in_group hook: register one with "
                               "user_in_group or FSA_USER_IN_GROUP")
 
-        answer = yield HookCall("user_in_group", hook, (user, group))
+        answer = yield from _ask("user_in_group", hook, (user, group))
         if not isinstance(answer, bool):
             raise _hook_error("user_in_group", answer)
 
@@ -473,10 +474,10 @@ class Guard:
         """Apply FSA_CHECK: the status to answer instead, or None.
 
         A view answering below 400 with no authorization check run gets a
-        500 while FSA_CHECK is true; preflight ``OPTIONS`` are exempt.
+        500 while FSA_CHECK is true.  Automatic ``OPTIONS`` answers (CORS
+        preflights) never reach a view, so they are not concerned.
         """
-        if self.config.check and not state.checked and status < 400 \
-                and method != "OPTIONS":
+        if self.config.check and not state.checked and status < 400:
             log.error("no authorization check ran on this route: "
                       "declare it with authorize=")
             return 500
@@ -546,9 +547,20 @@ def _without_secrets(url: str, config: Config) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def _is_async(fn: Any) -> bool:
-    import inspect
+def _ask(name: str, hook: Callable[..., Any], args: tuple[Any, ...]
+         ) -> Flow[Any]:
+    """Flow calling an application hook; an exception it raises is the
+    application's fault: logged with its traceback, answered as a 500."""
+    try:
+        return (yield HookCall(name, hook, args))
+    except FSAError:
+        raise
+    except Exception as error:
+        log.exception("hook %s raised %s", name, type(error).__name__)
+        raise HookError(f"hook {name} failed") from error
 
+
+def _is_async(fn: Any) -> bool:
     return inspect.iscoroutinefunction(fn)
 
 
@@ -558,6 +570,8 @@ def _show(value: Any) -> str:
 
 
 def _hook_error(name: str, answer: Any) -> HookError:
-    log.error("hook %s returned %s, which is not the expected type",
-              name, type(answer).__name__)
+    hint = " (an async call not awaited?)" \
+        if inspect.isawaitable(answer) else ""
+    log.error("hook %s returned %s, which is not the expected type%s",
+              name, type(answer).__name__, hint)
     return HookError(f"hook {name} answered a {type(answer).__name__}")

@@ -28,7 +28,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import inspect
+import math
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -47,6 +49,7 @@ class string(str):
 
 
 _FALSE = frozenset(("", "0", "false", "f"))
+_MAX_DIGITS = sys.get_int_max_str_digits() or 4300
 
 
 class CastError(ValueError):
@@ -54,8 +57,15 @@ class CastError(ValueError):
 
 
 def cast_int(value: Any) -> int:
-    """Convert a text or JSON value to ``int``; bases 2, 8, 16 accepted."""
+    """Convert a text or JSON value to ``int``; bases 2, 8, 16 accepted.
+
+    Only ASCII digits are taken, and no more than Python takes in decimal
+    (``sys.get_int_max_str_digits``) whatever the base, so that a huge
+    value cannot reach the view.
+    """
     if isinstance(value, str):
+        if not value.isascii() or len(value) > _MAX_DIGITS:
+            raise CastError("not an integer")
         try:
             return int(value, 0)
         except ValueError:
@@ -71,7 +81,10 @@ def cast_float(value: Any) -> float:
     """Convert a text or JSON number to ``float``."""
     if value.__class__ is str or isinstance(value, (int, float, str)) \
             and not isinstance(value, bool):
-        return float(value)
+        number = float(value)
+        # NaN and infinities are no number a client means to send
+        if math.isfinite(number):
+            return number
 
     raise CastError("not a number")
 
@@ -91,11 +104,27 @@ def cast_bool(value: Any) -> bool:
 
 
 def cast_str(value: Any) -> str:
-    """Accept a string as is; refuse other JSON values."""
-    if isinstance(value, str):
+    """Accept a string as is; refuse other JSON values, and strings that
+    are not valid Unicode text (JSON may carry lone surrogates)."""
+    if isinstance(value, str) and is_text(value):
         return value
 
     raise CastError("not a string")
+
+
+def is_text(value: Any) -> bool:
+    """Tell whether ``value`` is a string that encodes to UTF-8."""
+    if not isinstance(value, str):
+        return False
+
+    if value.isascii():
+        return True
+
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _iso(kind: type) -> Callable[[Any], Any]:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from .errors import BadAuthError
 from .flow import BlockingCall, Flow, done
+from .params import is_text
 from .request import RequestView, is_loopback
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -181,8 +182,7 @@ class ParamScheme(Scheme):
             return None
 
         password = params.get(self.config.param_pass)
-        if not isinstance(user, str) or not user or \
-                not isinstance(password, str):
+        if not user or not is_text(user) or not is_text(password):
             raise self.fail()
 
         return (yield from self.check_password(user, password))
@@ -205,7 +205,7 @@ class FakeScheme(Scheme):
                         req.remote_addr)
             raise self.fail("fake authentication is for local tests only")
 
-        if not isinstance(user, str) or not user:
+        if not user or not is_text(user):
             raise self.fail("invalid fake login")
 
         return user
@@ -265,7 +265,7 @@ class TokenScheme(Scheme):
         if token is None:
             return None
 
-        if not isinstance(token, str) or not token:
+        if not token or not is_text(token):
             raise self.fail("invalid token")
 
         try:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import hmac
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -154,7 +155,7 @@ class TokenManager:
         user, limit = payload.get("sub"), payload.get("exp")
         if not isinstance(user, str) or not user or \
                 not isinstance(limit, (int, float)) or \
-                isinstance(limit, bool):
+                isinstance(limit, bool) or not math.isfinite(limit):
             raise BadAuthError("invalid token")
 
         return user, float(limit)

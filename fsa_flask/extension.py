@@ -9,6 +9,9 @@ responses.  What Flask and Quart share lives in
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextvars
 import functools
 import inspect
 from collections.abc import Callable
@@ -36,7 +39,21 @@ from .requestview import FlaskRequestView
 
 
 def _call_hook(hook: Callable[..., Any], *args: Any) -> Any:
+    if inspect.iscoroutinefunction(hook) and _in_event_loop():
+        # an async view asked: asgiref cannot nest loops in one thread
+        context = contextvars.copy_context()
+        with concurrent.futures.ThreadPoolExecutor(1) as aside:
+            return aside.submit(context.run, asyncio.run,
+                                hook(*args)).result()
     return flask.current_app.ensure_sync(hook)(*args)
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _run(flow: Flow[T]) -> T:

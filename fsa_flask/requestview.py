@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json as jsonlib
 from typing import Any
 
 from fsa_common import ParamError
@@ -72,13 +73,13 @@ class FlaskRequestView(WrappedRequest):
         if not request.environ.get("CONTENT_TYPE") or not request.is_json:
             return None
 
+        raw = request.get_data(cache=True)
+        if not raw:
+            return None
         try:
-            data = request.get_json(silent=True)
-        except (RecursionError, ValueError):  # absurdly nested arrays
-            data = None
-        if data is None and request.get_data(cache=True):
-            raise ParamError("invalid JSON body")
-        return data
+            return jsonlib.loads(raw)
+        except (RecursionError, ValueError):  # nesting, bad text
+            raise ParamError("invalid JSON body") from None
 
     @property
     def headers(self) -> Any:

@@ -7,6 +7,7 @@ carry them; the rest is read lazily like on Flask.
 
 from __future__ import annotations
 
+import json as jsonlib
 from typing import Any
 
 import quart
@@ -22,16 +23,24 @@ class QuartRequestView(WrappedRequest):
 
     ``remote_user`` comes from the ASGI scope key ``remote_user``, which
     an authenticating proxy or middleware may set; ASGI has no standard
-    for it.
+    for it.  A JSON body that did not parse is only an error (400) when
+    the core reads it, as on Flask.
     """
 
-    __slots__ = ("form", "json")
+    __slots__ = ("form", "_json", "_json_ok")
 
     def __init__(self, request: quart.Request, form: Any = _EMPTY,
-                 json: Any = None) -> None:
+                 json: Any = None, json_ok: bool = True) -> None:
         super().__init__(request)
         self.form = form
-        self.json = json
+        self._json = json
+        self._json_ok = json_ok
+
+    @property
+    def json(self) -> Any:
+        if not self._json_ok:
+            raise ParamError("invalid JSON body")
+        return self._json
 
     @property
     def remote_user(self) -> str | None:
@@ -42,19 +51,22 @@ class QuartRequestView(WrappedRequest):
 async def load_view(request: quart.Request) -> QuartRequestView:
     """Build the view of ``request``, reading its body if it has one.
 
-    :raises ParamError: (400) on a JSON body that does not parse.
+    JSON is decoded from bytes, so UTF-8 with a byte order mark and
+    UTF-16/32 bodies are read as on Flask.
     """
-    mimetype = request.mimetype
-    if mimetype in FORM_TYPES:
+    if not request.headers.get("Content-Type"):
+        return QuartRequestView(request)
+
+    if request.mimetype in FORM_TYPES:
         return QuartRequestView(request, form=await request.form)
 
     if request.is_json:
+        raw = await request.get_data()
+        if not raw:
+            return QuartRequestView(request)
         try:
-            data = await request.get_json(silent=True)
-        except (RecursionError, ValueError):  # nesting, bad UTF-8
-            data = None
-        if data is None and await request.get_data():
-            raise ParamError("invalid JSON body")
-        return QuartRequestView(request, json=data)
+            return QuartRequestView(request, json=jsonlib.loads(raw))
+        except (RecursionError, ValueError):  # nesting, bad text
+            return QuartRequestView(request, json_ok=False)
 
     return QuartRequestView(request)

@@ -238,8 +238,11 @@ def test_core_group_hook_error_is_thrown_into_flow() -> None:
             raise LookupError("database down")
         return hook(*args)
 
-    with pytest.raises(LookupError, match="database down"):
+    # the hook's failure is the application's: a 500, the cause chained
+    with pytest.raises(HookError, match="user_in_group") as info:
         run_sync(guard.prepare(spec, req, RequestState(), {}), call_hook)
+    assert isinstance(info.value.__cause__, LookupError)
+    assert info.value.status == 500
 
 
 # --- authorize= rules end to end, on both backends ----------------------

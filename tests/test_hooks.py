@@ -21,6 +21,7 @@ from fsa_common import (
     Flow,
     Guard,
     HookCall,
+    HookError,
     LRUCache,
     RequestState,
     SimpleRequest,
@@ -196,8 +197,9 @@ def test_guard_hook_error_thrown_back() -> None:
     flow = guard.get_user(SimpleRequest(headers=basic("calvin", "x")),
                           RequestState())
     flow.send(None)
-    with pytest.raises(ConnectionError):
+    with pytest.raises(HookError) as info:
         flow.throw(ConnectionError("database down"))
+    assert isinstance(info.value.__cause__, ConnectionError)
     # the failed lookup was not cached
     assert guard.pass_cache.get("calvin") is MISSING
 

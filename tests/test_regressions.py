@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from conftest import FAST_PASSWORDS, Backend, aw
 
-from fsa_common import read_config
+from fsa_common import ConfigError, read_config
 from fsa_common.params import GLOBAL_CASTS
 
 
@@ -82,3 +82,188 @@ def test_bcrypt_refusal_message_is_ours(backend: Backend) -> None:
     r = backend.client(app).post("/register", form={"password": "x" * 80})
     assert r.status == 400
     assert "72 bytes" in r.text and "my_password" not in r.text
+
+
+def test_app_hooks_all_run_on_the_first_request(backend: Backend) -> None:
+    app = backend.app(FSA_AUTH="basic", FSA_TOKEN_SECRET="s" * 32)
+
+    @app.before_request
+    def blocked() -> Any:
+        return "blocked", 403
+
+    @app.get("/open", authorize="ANY")
+    async def open_() -> str:
+        return "view ran"
+
+    client = backend.client(app)
+    assert [client.get("/open").status for _ in range(3)] == [403] * 3
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("0x" + "f" * 5000, id="huge-hex"),
+    pytest.param("0b" + "1" * 5000, id="huge-binary"),
+    pytest.param("9" * 5000, id="huge-decimal"),
+    pytest.param("\u0661", id="arabic-digit"),
+])
+def test_absurd_integers_are_refused(backend: Backend, value: str) -> None:
+    app = backend.app(FSA_AUTH="none")
+
+    @app.get("/i/<i>", authorize="ANY")
+    async def by_path(i: int) -> Any:
+        return {"i": i}
+
+    @app.get("/i", authorize="ANY")
+    async def by_query(i: int) -> Any:
+        return {"i": i}
+
+    client = backend.client(app)
+    assert client.get("/i", query={"i": value}).status == 400
+    assert client.get("/i/" + value).status == 404
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity"])
+def test_non_finite_floats_are_refused(backend: Backend, value: str) -> None:
+    app = backend.app(FSA_AUTH="none")
+
+    @app.get("/f", authorize="ANY")
+    async def f(x: float) -> str:
+        return str(x)
+
+    r = backend.client(app).get("/f", query={"x": value})
+    assert r.status == 400 and '"x"' in r.text
+
+
+@pytest.mark.parametrize("config", [
+    pytest.param({"FSA_AUTH": "token", "FSA_TOKEN_CARRIER": "param"},
+                 id="token-param"),
+    pytest.param({"FSA_AUTH": "param"}, id="param-user"),
+    pytest.param({"FSA_AUTH": "fake"}, id="fake-user"),
+    pytest.param({"FSA_AUTH": "none"}, id="str-param"),
+])
+def test_lone_surrogates_are_refused(backend: Backend,
+                                     config: dict[str, Any]) -> None:
+    app = backend.app(FSA_TOKEN_SECRET="s" * 32, **FAST_PASSWORDS, **config)
+    app.get_user_pass(lambda user: user.encode("utf-8").decode())
+
+    @app.post("/x", authorize="ANY" if config["FSA_AUTH"] == "none"
+              else "ALL")
+    async def x(name: str = "none") -> str:
+        return name
+
+    body = {"auth": "test:\ud800:20990101000000:00", "USER": "\ud800",
+            "PASS": "x", "LOGIN": "\ud800", "name": "\ud800"}
+    r = backend.client(app).post("/x", data=json_dumps(body),
+                                 content_type="application/json")
+    assert r.status in (400, 401), r
+
+
+def json_dumps(value: Any) -> bytes:
+    import json
+
+    return json.dumps(value).encode()
+
+
+def test_realm_with_a_colon_is_refused() -> None:
+    with pytest.raises(ConfigError, match="FSA_REALM"):
+        read_config({"FSA_REALM": "shop:admin", "FSA_TOKEN_SECRET": "x"})
+
+
+def test_jwt_with_non_finite_expiry_is_refused() -> None:
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    from fsa_common import BadAuthError, Guard
+
+    guard = Guard.from_mapping({"FSA_TOKEN_TYPE": "jwt",
+                                "FSA_TOKEN_SECRET": "s" * 32}, "test")
+
+    def part(value: Any) -> bytes:
+        raw = json.dumps(value).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=")
+
+    body = part({"alg": "HS256", "typ": "JWT"}) + b"." + \
+        b'eyJzdWIiOiAiY2FsdmluIiwgImF1ZCI6ICJ0ZXN0IiwgImV4cCI6IE5hTn0'
+    mac = hmac.new(b"s" * 32, body, hashlib.sha256).digest()
+    token = body + b"." + base64.urlsafe_b64encode(mac).rstrip(b"=")
+    with pytest.raises(BadAuthError):
+        guard.tokens.check(token.decode())
+
+
+def test_plain_view_answering_options_is_checked(backend: Backend) -> None:
+    app = backend.app(FSA_AUTH="none")
+
+    def plain() -> str:
+        return "secret"
+
+    app.add_url_rule("/plain", "plain", plain, methods=["GET", "OPTIONS"])
+    client = backend.client(app)
+    assert client.options("/plain").status == 500
+    assert client.get("/plain").status == 500
+
+
+def test_hook_raising_is_a_text_500(backend: Backend,
+                                    caplog: pytest.LogCaptureFixture
+                                    ) -> None:
+    app = backend.app(FSA_AUTH="basic", FSA_TOKEN_SECRET="s" * 32)
+
+    @app.get_user_pass
+    def broken(user: str) -> str:
+        raise ConnectionError("database down")
+
+    @app.get("/me", authorize="ALL")
+    async def me() -> Any:
+        return await aw(app.get_user())
+
+    with caplog.at_level(logging.ERROR, logger="fsa_common"):
+        r = backend.client(app).get("/me", headers={
+            "Authorization": "Basic Y2FsdmluOmhvYmJlcw=="})
+    assert r.status == 500 and r.text == "internal error"
+    assert r.headers["Content-Type"].startswith("text/plain")
+    assert any("get_user_pass" in rec.getMessage() for rec in caplog.records)
+
+
+def test_async_hook_from_an_async_view(backend: Backend) -> None:
+    app = backend.app(FSA_AUTH="basic", FSA_TOKEN_SECRET="s" * 32,
+                      **FAST_PASSWORDS)
+
+    @app.get_user_pass
+    async def get_pass(user: str) -> str | None:
+        return {"calvin": "hobbes"}.get(user)
+
+    @app.get("/maybe", authorize="ANY")
+    async def maybe() -> str:
+        return str(await aw(app.current_user()))
+
+    r = backend.client(app).get("/maybe", headers={
+        "Authorization": "Basic Y2FsdmluOmhvYmJlcw=="})
+    assert r.status == 200 and r.text == "calvin"
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    pytest.param(b'\xef\xbb\xbf{"x": 1}', 200, id="utf8-bom"),
+    pytest.param('{"x": 1}'.encode("utf-16"), 200, id="utf16"),
+    pytest.param(b"null", 400, id="null-then-missing"),
+    pytest.param(b"{bad", 400, id="invalid"),
+])
+def test_json_bodies_read_alike(backend: Backend, body: bytes,
+                                status: int) -> None:
+    app = backend.app(FSA_AUTH="none")
+
+    @app.post("/x", authorize="ANY")
+    async def x(x: int) -> str:
+        return str(x)
+
+    @app.post("/none", authorize="ANY")
+    async def none() -> str:
+        return "ok"
+
+    client = backend.client(app)
+    r = client.post("/x", data=body, content_type="application/json")
+    assert r.status == status, r
+    if body == b"null":
+        assert "missing parameter" in r.text
+    # a route without parameters does not read the body at all
+    r = client.post("/none", data=body, content_type="application/json")
+    assert r.status == 200
