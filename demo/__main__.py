@@ -33,10 +33,16 @@ def main(argv: list[str] | None = None) -> int:
         print(tokens.make_token(args.user, args.config, args.backend))
         return 0
 
-    if args.backend == "flask":
-        _serve_flask(args.config, args.port, args.db)
-    else:
-        asyncio.run(_serve_quart(args.config, args.port, args.db))
+    try:
+        if args.backend == "flask":
+            _serve_flask(args.config, args.port, args.db)
+        else:
+            asyncio.run(_serve_quart(args.config, args.port, args.db))
+    except OSError as error:
+        log.error("cannot listen on %s:%s (%s); choose another port with "
+                  "--port, or --port 0 for any free one", HOST, args.port,
+                  error.strerror or error)
+        return 1
 
     return 0
 

@@ -224,18 +224,21 @@ def add_user(path: str, login: str, pass_hash: str) -> None:
         raise ConflictError(f"user {login!r} already exists") from None
 
 
-def set_pass(path: str, login: str, pass_hash: str) -> None:
-    """Replace the password hash of ``login``.
+def set_pass(path: str, login: str, pass_hash: str, old_hash: str) -> None:
+    """Replace the password hash of ``login``, if it is still ``old_hash``.
 
-    :raises NotFoundError: no such user (404).
+    The comparison and the write are one statement, so of two changes
+    checked against the same old password only the first one lands.
+
+    :raises ForbiddenError: the password changed meanwhile (403).
     """
     with _writing(path) as conn:
         cursor = conn.execute(
-            "UPDATE users SET pass_hash = ? WHERE login = ?",
-            (pass_hash, login),
+            "UPDATE users SET pass_hash = ? WHERE login = ? AND pass_hash = ?",
+            (pass_hash, login, old_hash),
         )
         if cursor.rowcount == 0:
-            raise NotFoundError(f"no user {login!r}")
+            raise ForbiddenError("old password does not match")
 
 
 def list_users(path: str) -> list[dict[str, Any]]:

@@ -119,7 +119,7 @@ def _add_account_routes(app: Flask, store: _Store) -> None:
         if stored is None or not app.check_password(old, stored):
             raise db.ForbiddenError("old password does not match")
 
-        store(db.set_pass, login, app.hash_password(new))
+        store(db.set_pass, login, app.hash_password(new), stored)
         app.clear_caches()
         return "", 204
 

@@ -118,7 +118,7 @@ def _add_account_routes(app: Quart, store: _Store) -> None:
         if stored is None or not await app.check_password(old, stored):
             raise db.ForbiddenError("old password does not match")
 
-        await store(db.set_pass, login, await app.hash_password(new))
+        await store(db.set_pass, login, await app.hash_password(new), stored)
         app.clear_caches()
         return "", 204
 
