@@ -29,7 +29,7 @@ ROUTE_KEYWORDS = ("authorize", "auth", "required", "allparams")
 GUARD_KEY = "fsa.guard"
 # the answer to a view that ran no authorization check, under FSA_CHECK
 UNCHECKED_BODY = "internal error: no authorization check on this route"
-_STATE = "_fsa_state"
+STATE_KEY = "_fsa_state"
 
 
 def split_route_options(options: dict[str, Any]
@@ -222,9 +222,9 @@ def request_state(request: Any) -> RequestState:
     It is kept on the request object itself: one per request, never
     shared between requests.
     """
-    state = request.__dict__.get(_STATE)
+    state = request.__dict__.get(STATE_KEY)
     if state is None:
-        state = request.__dict__[_STATE] = RequestState()
+        state = request.__dict__[STATE_KEY] = RequestState()
     return state
 
 

@@ -9,8 +9,10 @@ the host can answer, it yields an *effect* and receives the answer:
 - :class:`BlockingCall`: run CPU-heavy library work (password hashing)
   where it will not stall the host, e.g. a worker thread under asyncio.
 
-The flow's return value is the result.  :func:`run_sync` and
-:func:`run_async` are the two drivers; each adapter picks one and supplies
+The flow's return value is the result.  Where the core can answer at
+once, it may hand back the plain result instead of a flow.
+:func:`run_sync` and :func:`run_async` are the two drivers, and accept
+both; each adapter picks one and supplies
 how hooks and blocking work are run on its host, so the logic is written
 once.  Errors raised by a hook are thrown back into the flow, which may let
 them propagate.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Generator
+from types import GeneratorType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -51,17 +54,21 @@ def _call(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def run_sync(
-    flow: Flow[T],
+    flow: Flow[T] | T,
     call_hook: Callable[..., Any] = _call,
     call_blocking: Callable[..., Any] = _call,
 ) -> T:
-    """Drive ``flow`` to completion with plain calls.
+    """Drive ``flow`` to completion with plain calls (a plain result is
+    returned as is).
 
     :param call_hook: runs ``hook(*args)`` for a :class:`HookCall`.
     :param call_blocking: runs ``fn(*args)`` for a :class:`BlockingCall`.
     :return: the flow's result.
     :raises: whatever the flow raises.
     """
+    if flow.__class__ is not GeneratorType:
+        return flow  # type: ignore[return-value]
+
     send = flow.send
     try:
         effect = send(None)
@@ -80,11 +87,12 @@ def run_sync(
 
 
 async def run_async(
-    flow: Flow[T],
+    flow: Flow[T] | T,
     call_hook: Callable[..., Awaitable[Any]],
     call_blocking: Callable[..., Awaitable[Any]],
 ) -> T:
-    """Drive ``flow`` to completion, awaiting each effect.
+    """Drive ``flow`` to completion, awaiting each effect (a plain result
+    is returned as is).
 
     :param call_hook: awaitable runner of ``hook(*args)``; it decides how
         plain and coroutine hooks are run.
@@ -93,6 +101,9 @@ async def run_async(
     :return: the flow's result.
     :raises: whatever the flow raises.
     """
+    if flow.__class__ is not GeneratorType:
+        return flow  # type: ignore[return-value]
+
     send = flow.send
     try:
         effect = send(None)

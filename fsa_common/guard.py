@@ -106,8 +106,8 @@ class _Cast:
 class BoundRoute:
     """A route specification bound to one guard: schemes and casts."""
 
-    __slots__ = ("spec", "authz", "schemes", "scheme_names", "path",
-                 "request", "allparams", "keys")
+    __slots__ = ("spec", "authz", "schemes", "scheme_names", "immediate",
+                 "path", "request", "allparams", "keys")
 
     def __init__(self, spec: RouteSpec, schemes: tuple[Scheme, ...],
                  casts: dict[Any, Callable[[Any], Any]]) -> None:
@@ -115,6 +115,7 @@ class BoundRoute:
         self.authz: Authorization = spec.authz
         self.schemes = schemes
         self.scheme_names = frozenset(s.name for s in schemes)
+        self.immediate = all(s.immediate for s in schemes)
         self.path = [_Cast(p, casts) for p in spec.params.path]
         self.request = [_Cast(p, casts) for p in spec.params.request]
         self.allparams = spec.params.allparams
@@ -277,14 +278,10 @@ class Guard:
         :raises NoAuthError: (401) when no scheme found credentials.
         :raises BadAuthError: (401) when credentials are wrong.
         """
-        if state.failure is not None:
-            raise state.failure
-
+        schemes = self.schemes if schemes is None else schemes
+        self._may_authenticate(state)
         try:
-            if state.skipped and self.config.mode == "always":
-                raise NoAuthError("no authentication on this path")
-
-            for scheme in self.schemes if schemes is None else schemes:
+            for scheme in schemes:
                 if scheme.immediate:
                     user = scheme.identify(req, state)
                 else:
@@ -293,11 +290,39 @@ class Guard:
                     state.user, state.scheme = user, scheme.name
                     return user
 
-            raise NoAuthError("authentication required",
-                              headers=self.challenges(schemes))
+            raise self._nobody(schemes)
         except AuthError as error:
             state.failure = error
             raise
+
+    def identify(self, req: RequestView, state: RequestState,
+                 schemes: tuple[Scheme, ...]) -> str:
+        """The plain twin of :meth:`authenticate`, for schemes that are
+        all immediate (no hook, no hashing): no flow is needed."""
+        self._may_authenticate(state)
+        try:
+            for scheme in schemes:
+                user = scheme.identify(req, state)
+                if user is not None:
+                    state.user, state.scheme = user, scheme.name
+                    return user
+
+            raise self._nobody(schemes)
+        except AuthError as error:
+            state.failure = error
+            raise
+
+    def _may_authenticate(self, state: RequestState) -> None:
+        if state.failure is not None:
+            raise state.failure
+
+        if state.skipped and self.config.mode == "always":
+            state.failure = NoAuthError("no authentication on this path")
+            raise state.failure
+
+    def _nobody(self, schemes: tuple[Scheme, ...]) -> NoAuthError:
+        return NoAuthError("authentication required",
+                           headers=self.challenges(schemes))
 
     def challenges(self, schemes: tuple[Scheme, ...] | None = None
                    ) -> list[tuple[str, str]]:
@@ -341,60 +366,91 @@ class Guard:
 
     def prepare(self, spec: RouteSpec, req: RequestView,
                 state: RequestState, path_args: dict[str, Any]
-                ) -> Flow[dict[str, Any]]:
-        """Flow checking a declared route and converting its parameters.
+                ) -> dict[str, Any] | Flow[dict[str, Any]]:
+        """Check a declared route and convert its parameters.
 
-        :return: the keyword arguments of the view.
+        When the caches can decide and there is nothing to convert, the
+        answer comes at once; otherwise a flow is returned, which the
+        drivers run (they accept both).
+
+        :return: the keyword arguments of the view, or a flow of them.
         :raises AuthError: (401), :class:`ForbiddenError` (403),
             :class:`ParamError` (400) or :class:`NotFoundError` (404).
         """
         route = self._bound.get(spec) or self.bind(spec)
-        if route.authz.kind is ANY:
-            state.checked = True
-        else:
-            yield from self.authorize(route, req, state)
-        kwargs = path_args
-        if route.path:
-            kwargs = yield from self._path_args(route, path_args)
-        if route.request or route.allparams:
-            yield from self._request_args(route, req, state, kwargs)
-
-        return kwargs
-
-    def authorize(self, route: BoundRoute, req: RequestView,
-                  state: RequestState) -> Flow[None]:
-        """Flow applying the route's ``authorize=`` rule.
-
-        :raises AuthError: (401) when a user is needed and not found.
-        :raises ForbiddenError: (403) for NONE or a user in no group.
-        """
         state.checked = True
         authz = route.authz
-        kind = authz.kind
-        if kind == ANY:
-            return
+        if authz.kind is not ANY and \
+                not self._allowed_now(route, authz, req, state):
+            return self._prepare_flow(route, req, state, path_args)
 
-        if kind == NONE:
+        if route.path or route.request or route.allparams:
+            return self._params(route, req, state, path_args)
+        return path_args
+
+    def _prepare_flow(self, route: BoundRoute, req: RequestView,
+                      state: RequestState, path_args: dict[str, Any]
+                      ) -> Flow[dict[str, Any]]:
+        yield from self.authorize(route, route.authz, req, state)
+        return (yield from self._params(route, req, state, path_args))
+
+    def _allowed_now(self, route: BoundRoute, authz: Authorization,
+                     req: RequestView, state: RequestState) -> bool:
+        """Decide without asking anything, if the caches allow it.
+
+        :return: True when allowed, False when the flow must decide.
+        :raises: as :meth:`authorize`.
+        """
+        if authz.kind is NONE:
             raise ForbiddenError("access denied")
 
         user = state.user
         if user is None or state.scheme not in route.scheme_names:
-            user = yield from self.authenticate(req, state, route.schemes)
-        if kind == ALL:
-            return
+            if not route.immediate:
+                return False
+            user = self.identify(req, state, route.schemes)
+        if authz.kind is ALL:
+            return True
 
         cache = self.group_cache
         for group in authz.groups:
             answer = cache.get((user, group))
             if answer is MISSING:
-                answer = yield from self.in_group(user, group)
+                return False
             if answer:
+                return True
+
+        raise ForbiddenError("access denied")
+
+    def authorize(self, route: BoundRoute, authz: Authorization,
+                  req: RequestView, state: RequestState) -> Flow[None]:
+        """Flow applying the route's ``authorize=`` rule, other than ANY.
+
+        :raises AuthError: (401) when a user is needed and not found.
+        :raises ForbiddenError: (403) for NONE or a user in no group.
+        """
+        kind = authz.kind
+        if kind is NONE:
+            raise ForbiddenError("access denied")
+
+        user = state.user
+        if user is None or state.scheme not in route.scheme_names:
+            user = yield from self.authenticate(req, state, route.schemes)
+        if kind is ALL:
+            return
+
+        for group in authz.groups:
+            if (yield from self.in_group(user, group)):
                 return
 
         raise ForbiddenError("access denied")
 
-    def _path_args(self, route: BoundRoute, path_args: dict[str, Any]
-                   ) -> Flow[dict[str, Any]]:
+    def _params(self, route: BoundRoute, req: RequestView,
+                state: RequestState, path_args: dict[str, Any]
+                ) -> Flow[dict[str, Any]]:
+        """Flow converting the path, then the request parameters; only
+        an async cast makes it ask anything.  One flow for both keeps the
+        common request cheap."""
         kwargs = dict(path_args)
         for param in route.path:
             value = path_args.get(param.key, MISSING)
@@ -409,12 +465,7 @@ class Guard:
                 raise NotFoundError("not found") from None
             kwargs[param.name] = value
 
-        return kwargs
-
-    def _request_args(self, route: BoundRoute, req: RequestView,
-                      state: RequestState, kwargs: dict[str, Any]
-                      ) -> Flow[None]:
-        params = state.params(req)
+        params = state._params or state.params(req)
         for param in route.request:
             value = params.get(param.key, MISSING)
             if value is MISSING or value is None:
@@ -424,22 +475,20 @@ class Guard:
                 continue
             try:
                 if param.is_async:
-                    converted = yield HookCall("cast", param.cast, (value,))
+                    value = yield HookCall("cast", param.cast, (value,))
                 else:
-                    converted = param.cast(value)
+                    value = param.cast(value)
             except FSAError:
                 raise
             except Exception:  # a cast refusing the value, whatever way
-                raise ParamError(
-                    f'parameter "{param.key}": invalid '
-                    f'{type_name(param.kind)} value {_show(value)}'
-                ) from None
-            kwargs[param.name] = converted
+                raise _invalid(param, value) from None
+            kwargs[param.name] = value
 
         if route.allparams:
             for key, value in params.items():
                 if key not in route.keys and key not in kwargs:
                     kwargs[key] = value
+        return kwargs
 
     # tokens and passwords
 
@@ -562,6 +611,11 @@ def _ask(name: str, hook: Callable[..., Any], args: tuple[Any, ...]
 
 def _is_async(fn: Any) -> bool:
     return inspect.iscoroutinefunction(fn)
+
+
+def _invalid(param: _Cast, value: Any) -> ParamError:
+    return ParamError(f'parameter "{param.key}": invalid '
+                      f'{type_name(param.kind)} value {_show(value)}')
 
 
 def _show(value: Any) -> str:

@@ -265,7 +265,8 @@ class TokenScheme(Scheme):
         if token is None:
             return None
 
-        if not token or not is_text(token):
+        if not token or not (token.__class__ is str and token.isascii()
+                             or is_text(token)):
             raise self.fail("invalid token")
 
         try:

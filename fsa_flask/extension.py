@@ -28,6 +28,7 @@ from fsa_common import (
 )
 from fsa_common.extension import (
     GUARD_KEY,
+    STATE_KEY,
     UNCHECKED_BODY,
     ExtensionBase,
     request_state,
@@ -86,7 +87,7 @@ def make_view(spec: RouteSpec) -> Callable[..., Any]:
     def view(**path_args: Any) -> Any:
         app = app_proxy._get_current_object()
         request = request_proxy._get_current_object()
-        state = request_state(request)
+        state = request.__dict__.get(STATE_KEY) or request_state(request)
         guard = app.extensions.get(GUARD_KEY) or guard_of(app)
         kwargs = run_sync(guard.prepare(spec, FlaskRequestView(request),
                                         state, path_args), _call_hook)
