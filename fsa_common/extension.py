@@ -23,6 +23,7 @@ from .params import GLOBAL_CASTS
 from .routes import MISSING_AUTHORIZE, RouteSpec
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("fsa_common")
 
 ROUTE_KEYWORDS = ("authorize", "auth", "required", "allparams")
 # keys in the host application's ``extensions`` and request ``__dict__``
@@ -427,6 +428,10 @@ class ExtensionBase(RouteShortcuts):
                 guard = setup.guard = self._build(setup, setup.guard)
                 self.on_start(app, guard)
                 self.started[app] = guard
+                config = guard.config
+                log.info("%s: schemes %s, %s mode, realm %s", setup.name,
+                         ", ".join(config.schemes) or "none", config.mode,
+                         config.realm)
             return guard
 
     def _build(self, setup: _AppSetup, early: Guard | None) -> Guard:
