@@ -29,6 +29,8 @@ class LRUCache(Generic[V]):
         self.size = size
         self._data: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
+        # bumped by clear(): an answer asked for before a clear is stale
+        self.generation = 0
 
     def get(self, key: Hashable) -> V:
         """Return the cached value, or :data:`MISSING`."""
@@ -44,12 +46,20 @@ class LRUCache(Generic[V]):
 
         return value
 
-    def set(self, key: Hashable, value: V) -> None:
-        """Store ``value``, dropping the least recently used if full."""
+    def set(self, key: Hashable, value: V,
+            generation: int | None = None) -> None:
+        """Store ``value``, dropping the least recently used if full.
+
+        :param generation: the :attr:`generation` read before asking for
+            ``value``; if the cache was cleared since, the value may be
+            out of date and is not kept.
+        """
         if self.size == 0:
             return
 
         with self._lock:
+            if generation is not None and generation != self.generation:
+                return
             self._data[key] = value
             if self.size is not None and len(self._data) > self.size:
                 self._data.popitem(last=False)
@@ -60,8 +70,9 @@ class LRUCache(Generic[V]):
             self._data.pop(key, None)
 
     def clear(self) -> None:
-        """Forget everything."""
+        """Forget everything, including answers being asked for now."""
         with self._lock:
+            self.generation += 1
             self._data.clear()
 
     def __len__(self) -> int:

@@ -69,6 +69,8 @@ class RequestState:
     ``user`` is the authenticated user once known, ``scheme`` the scheme
     that found it; ``checked`` tells that an authorization rule ran;
     ``skipped`` that FSA_SKIP_PATH exempted the request; ``failure`` keeps
+    a failed authentication with the schemes it tried (``failed_with``);
+    ``schemes`` are those of the route's ``auth=``, if any;
     a failed authentication; ``renew`` asks for a fresh cookie token.
     Class attributes are the defaults, so creating a state costs nothing.
     """
@@ -78,6 +80,8 @@ class RequestState:
     checked = False
     skipped = False
     failure: AuthError | None = None
+    failed_with: tuple[Any, ...] | None = None
+    schemes: tuple[Any, ...] | None = None
     renew = False
     _params: Mapping[str, Any] | None = None
 
@@ -107,7 +111,7 @@ class BoundRoute:
     """A route specification bound to one guard: schemes and casts."""
 
     __slots__ = ("spec", "authz", "schemes", "scheme_names", "immediate",
-                 "path", "request", "allparams", "keys")
+                 "restricted", "path", "request", "allparams", "keys")
 
     def __init__(self, spec: RouteSpec, schemes: tuple[Scheme, ...],
                  casts: dict[Any, Callable[[Any], Any]]) -> None:
@@ -116,6 +120,7 @@ class BoundRoute:
         self.schemes = schemes
         self.scheme_names = frozenset(s.name for s in schemes)
         self.immediate = all(s.immediate for s in schemes)
+        self.restricted = spec.auth is not None
         self.path = [_Cast(p, casts) for p in spec.params.path]
         self.request = [_Cast(p, casts) for p in spec.params.request]
         self.allparams = spec.params.allparams
@@ -224,11 +229,12 @@ class Guard:
             raise ConfigError("no get_user_pass hook: register one with "
                               "get_user_pass or FSA_GET_USER_PASS")
 
+        generation = self.pass_cache.generation
         stored = yield from _ask("get_user_pass", hook, (user,))
         if stored is not None:
             if not isinstance(stored, str):
                 raise _hook_error("get_user_pass", stored)
-            self.pass_cache.set(user, stored)
+            self.pass_cache.set(user, stored, generation)
 
         return stored
 
@@ -248,11 +254,12 @@ class Guard:
             raise ConfigError("no user_in_group hook: register one with "
                               "user_in_group or FSA_USER_IN_GROUP")
 
+        generation = self.group_cache.generation
         answer = yield from _ask("user_in_group", hook, (user, group))
         if not isinstance(answer, bool):
             raise _hook_error("user_in_group", answer)
 
-        self.group_cache.set(key, answer)
+        self.group_cache.set(key, answer, generation)
         return answer
 
     def clear_caches(self) -> None:
@@ -279,7 +286,7 @@ class Guard:
         :raises BadAuthError: (401) when credentials are wrong.
         """
         schemes = self.schemes if schemes is None else schemes
-        self._may_authenticate(state)
+        self._may_authenticate(state, schemes)
         try:
             for scheme in schemes:
                 if scheme.immediate:
@@ -292,14 +299,14 @@ class Guard:
 
             raise self._nobody(schemes)
         except AuthError as error:
-            state.failure = error
+            state.failure, state.failed_with = error, schemes
             raise
 
     def identify(self, req: RequestView, state: RequestState,
                  schemes: tuple[Scheme, ...]) -> str:
         """The plain twin of :meth:`authenticate`, for schemes that are
         all immediate (no hook, no hashing): no flow is needed."""
-        self._may_authenticate(state)
+        self._may_authenticate(state, schemes)
         try:
             for scheme in schemes:
                 user = scheme.identify(req, state)
@@ -309,15 +316,17 @@ class Guard:
 
             raise self._nobody(schemes)
         except AuthError as error:
-            state.failure = error
+            state.failure, state.failed_with = error, schemes
             raise
 
-    def _may_authenticate(self, state: RequestState) -> None:
-        if state.failure is not None:
+    def _may_authenticate(self, state: RequestState,
+                          schemes: tuple[Scheme, ...]) -> None:
+        if state.failure is not None and state.failed_with is schemes:
             raise state.failure
 
         if state.skipped and self.config.mode == "always":
             state.failure = NoAuthError("no authentication on this path")
+            state.failed_with = schemes
             raise state.failure
 
     def _nobody(self, schemes: tuple[Scheme, ...]) -> NoAuthError:
@@ -335,9 +344,13 @@ class Guard:
                  schemes: tuple[Scheme, ...] | None = None) -> Flow[str]:
         """Flow returning the authenticated user, authenticating if needed.
 
+        Without ``schemes``, those of the route's ``auth=`` apply, if the
+        route restricted them, else the configured ones.
+
         :raises AuthError: (401) when authentication fails, now or
             earlier in the request.
         """
+        schemes = schemes or state.schemes
         user = state.user
         if user is not None and (schemes is None or state.scheme in
                                  [s.name for s in schemes]):
@@ -379,6 +392,8 @@ class Guard:
         """
         route = self._bound.get(spec) or self.bind(spec)
         state.checked = True
+        if route.restricted:
+            state.schemes = route.schemes
         authz = route.authz
         if authz.kind is not ANY and \
                 not self._allowed_now(route, authz, req, state):
@@ -461,6 +476,8 @@ class Guard:
                     value = yield HookCall("cast", param.cast, (value,))
                 else:
                     value = param.cast(value)
+            except FSAError:
+                raise
             except Exception:  # a cast refusing the value, whatever way
                 raise NotFoundError("not found") from None
             kwargs[param.name] = value

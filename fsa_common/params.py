@@ -287,7 +287,9 @@ def compile_params(
 
         kind = hints.get(p.name, p.annotation)
         default = MISSING if p.default is p.empty else p.default
-        if kind is p.empty:
+        if kind is p.empty and in_path.get(p.name):
+            kind = Any  # the rule's converter already typed the value
+        elif kind is p.empty:
             kind = str if default in (MISSING, None) else type(default)
 
         kind, optional = _unwrap_optional(kind)

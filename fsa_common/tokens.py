@@ -32,6 +32,7 @@ from typing import Any
 from .cache import MISSING, LRUCache
 from .config import Config
 from .errors import BadAuthError, ConfigError
+from .params import is_text
 
 # tokens longer than this are refused before any parsing
 MAX_TOKEN_LENGTH = 8192
@@ -153,12 +154,19 @@ class TokenManager:
             raise BadAuthError("invalid token") from e
 
         user, limit = payload.get("sub"), payload.get("exp")
-        if not isinstance(user, str) or not user or \
+        if not user or not is_text(user) or \
                 not isinstance(limit, (int, float)) or \
-                isinstance(limit, bool) or not math.isfinite(limit):
+                isinstance(limit, bool):
             raise BadAuthError("invalid token")
 
-        return user, float(limit)
+        try:
+            limit = float(limit)
+        except OverflowError:
+            raise BadAuthError("invalid token") from None
+        if not math.isfinite(limit):
+            raise BadAuthError("invalid token")
+
+        return user, limit
 
     # renewal
 

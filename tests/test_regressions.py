@@ -267,3 +267,104 @@ def test_json_bodies_read_alike(backend: Backend, body: bytes,
     # a route without parameters does not read the body at all
     r = client.post("/none", data=body, content_type="application/json")
     assert r.status == 200
+
+
+def test_clear_caches_wins_over_an_answer_in_flight() -> None:
+    from fsa_common import Guard, RequestState, SimpleRequest
+    from fsa_common.flow import HookCall
+
+    guard = Guard.from_mapping({"FSA_AUTH": "basic",
+                                "FSA_TOKEN_SECRET": "s" * 32,
+                                **FAST_PASSWORDS}, "test")
+    guard.hooks.get_user_pass = {"zed": "old"}.get
+    guard.hooks.user_in_group = lambda user, group: True
+    flow = guard.user_pass("zed")
+    assert isinstance(next(flow), HookCall)
+    guard.clear_caches()  # the password changes while the hook answers
+    with pytest.raises(StopIteration):
+        flow.send("old")
+    assert len(guard.pass_cache) == 0
+
+    groups = guard.in_group("zed", "admin")
+    next(groups)
+    guard.clear_caches()
+    with pytest.raises(StopIteration):
+        groups.send(True)
+    assert len(guard.group_cache) == 0
+    assert RequestState().user is None and SimpleRequest().path == "/"
+
+
+def test_get_user_in_a_view_keeps_the_route_schemes(backend: Backend
+                                                    ) -> None:
+    app = backend.app(FSA_AUTH=["token", "basic", "fake"],
+                      FSA_TOKEN_SECRET="s" * 32, **FAST_PASSWORDS)
+    app.get_user_pass({"calvin": "hobbes"}.get)
+
+    @app.get("/anytok", authorize="ANY", auth="token")
+    async def anytok() -> Any:
+        return {"u": await aw(app.current_user())}
+
+    client = backend.client(app)
+    assert client.get("/anytok", headers={
+        "Authorization": "Basic Y2FsdmluOmhvYmJlcw=="}).json == {"u": None}
+    assert client.get("/anytok", query={"LOGIN": "root"}).json == \
+        {"u": None}
+
+
+def test_failure_of_other_schemes_does_not_block_the_route(
+        backend: Backend) -> None:
+    app = backend.app(FSA_AUTH=["fake", "token"], FSA_TOKEN_SECRET="s" * 32)
+
+    @app.before_request
+    async def peek() -> None:
+        await aw(app.current_user())  # fails: fake from a remote address
+
+    @app.get("/login", authorize="ANY")
+    async def login() -> Any:
+        return await aw(app.create_token("bob"))
+
+    @app.get("/tok", authorize="ALL", auth="token")
+    async def tok() -> Any:
+        return await aw(app.get_user())
+
+    client = backend.client(app)
+    token = client.get("/login").text
+    r = client.get("/tok", query={"LOGIN": "x"}, remote_addr="10.0.0.1",
+                   headers={"Authorization": "Bearer " + token})
+    assert r.status == 200 and r.text == "bob"
+
+
+@pytest.mark.parametrize("claims", [
+    pytest.param({"sub": "calvin", "exp": 10 ** 400}, id="huge-exp"),
+    pytest.param({"sub": "calvin", "exp": -10 ** 400}, id="huge-negative"),
+    pytest.param({"sub": "\ud800", "exp": 4102444800}, id="surrogate-sub"),
+])
+def test_signed_but_absurd_jwt_claims_are_401(backend: Backend,
+                                              claims: dict[str, Any]
+                                              ) -> None:
+    import jwt
+
+    app = backend.app(FSA_AUTH="token", FSA_TOKEN_TYPE="jwt",
+                      FSA_TOKEN_SECRET="s" * 32)
+
+    @app.get("/me", authorize="ALL")
+    async def me() -> Any:
+        return await aw(app.get_user())
+
+    token = jwt.encode({**claims, "aud": "test"}, "s" * 32, "HS256")
+    r = backend.client(app).get("/me", headers={
+        "Authorization": "Bearer " + token})
+    assert r.status == 401 and r.text == "invalid token"
+
+
+def test_framework_converters_type_unannotated_path_values(
+        backend: Backend) -> None:
+    app = backend.app(FSA_AUTH="none")
+
+    @app.get("/a/<int:id>", authorize="ANY")
+    async def a(id):  # type: ignore[no-untyped-def]  # noqa: ANN001
+        return {"id": id}
+
+    client = backend.client(app)
+    assert client.get("/a/5").json == {"id": 5}
+    assert client.get("/a/x").status == 404
