@@ -234,7 +234,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=300,
                         help="requests per round")
-    parser.add_argument("--rounds", type=int, default=41)
+    parser.add_argument("--rounds", type=int, default=61)
     args = parser.parse_args()
 
     ok = report("flask", measure(flask_apps(), wsgi_rate, args.requests,

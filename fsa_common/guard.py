@@ -22,6 +22,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
+from types import GeneratorType
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -286,7 +287,8 @@ class Guard:
         :raises BadAuthError: (401) when credentials are wrong.
         """
         schemes = self.schemes if schemes is None else schemes
-        self._may_authenticate(state, schemes)
+        if state.failure is not None or state.skipped:
+            self._may_authenticate(state, schemes)
         try:
             for scheme in schemes:
                 if scheme.immediate:
@@ -306,7 +308,8 @@ class Guard:
                  schemes: tuple[Scheme, ...]) -> str:
         """The plain twin of :meth:`authenticate`, for schemes that are
         all immediate (no hook, no hashing): no flow is needed."""
-        self._may_authenticate(state, schemes)
+        if state.failure is not None or state.skipped:
+            self._may_authenticate(state, schemes)
         try:
             for scheme in schemes:
                 user = scheme.identify(req, state)
@@ -407,7 +410,12 @@ class Guard:
                       state: RequestState, path_args: dict[str, Any]
                       ) -> Flow[dict[str, Any]]:
         yield from self.authorize(route, route.authz, req, state)
-        return (yield from self._params(route, req, state, path_args))
+        if not (route.path or route.request or route.allparams):
+            return path_args
+        kwargs = self._params(route, req, state, path_args)
+        if kwargs.__class__ is GeneratorType:
+            kwargs = yield from kwargs  # type: ignore[misc]
+        return kwargs  # type: ignore[return-value]
 
     def _allowed_now(self, route: BoundRoute, authz: Authorization,
                      req: RequestView, state: RequestState) -> bool:
@@ -462,25 +470,28 @@ class Guard:
 
     def _params(self, route: BoundRoute, req: RequestView,
                 state: RequestState, path_args: dict[str, Any]
-                ) -> Flow[dict[str, Any]]:
-        """Flow converting the path, then the request parameters; only
-        an async cast makes it ask anything.  One flow for both keeps the
-        common request cheap."""
+                ) -> dict[str, Any] | Flow[dict[str, Any]]:
+        """Convert the path, then the request parameters.
+
+        Plain casts run at once; async casts, if any, are left to a flow.
+
+        :return: the view's keyword arguments, or a flow of them.
+        """
         kwargs = dict(path_args)
+        pending: list[tuple[_Cast, Any, bool]] = []
         for param in route.path:
             value = path_args.get(param.key, MISSING)
             if value is MISSING:
                 continue
+            if param.is_async:
+                pending.append((param, value, True))
+                continue
             try:
-                if param.is_async:
-                    value = yield HookCall("cast", param.cast, (value,))
-                else:
-                    value = param.cast(value)
+                kwargs[param.name] = param.cast(value)
             except FSAError:
                 raise
             except Exception:  # a cast refusing the value, whatever way
                 raise NotFoundError("not found") from None
-            kwargs[param.name] = value
 
         params = state._params or state.params(req)
         for param in route.request:
@@ -489,22 +500,35 @@ class Guard:
                 if param.required:
                     raise ParamError(f'missing parameter "{param.key}"')
                 kwargs[param.name] = param.default
-                continue
-            try:
-                if param.is_async:
-                    value = yield HookCall("cast", param.cast, (value,))
-                else:
-                    value = param.cast(value)
-            except FSAError:
-                raise
-            except Exception:  # a cast refusing the value, whatever way
-                raise _invalid(param, value) from None
-            kwargs[param.name] = value
+            elif param.is_async:
+                pending.append((param, value, False))
+            else:
+                try:
+                    kwargs[param.name] = param.cast(value)
+                except FSAError:
+                    raise
+                except Exception:  # a cast refusing the value
+                    raise _invalid(param, value) from None
 
         if route.allparams:
             for key, value in params.items():
                 if key not in route.keys and key not in kwargs:
                     kwargs[key] = value
+        return self._await_casts(kwargs, pending) if pending else kwargs
+
+    def _await_casts(self, kwargs: dict[str, Any],
+                     pending: list[tuple[_Cast, Any, bool]]
+                     ) -> Flow[dict[str, Any]]:
+        for param, value, in_path in pending:
+            try:
+                kwargs[param.name] = yield HookCall("cast", param.cast,
+                                                    (value,))
+            except FSAError:
+                raise
+            except Exception:  # the cast refused the value
+                if in_path:
+                    raise NotFoundError("not found") from None
+                raise _invalid(param, value) from None
         return kwargs
 
     # tokens and passwords
