@@ -10,6 +10,7 @@ the driver.  A third framework reuses the core the same way.
 
 from __future__ import annotations
 
+import abc
 import functools
 import logging
 import threading
@@ -85,12 +86,13 @@ class _HybridMethod:
         return bound
 
 
-class RouteShortcuts:
+class RouteShortcuts(abc.ABC):
     """``get``, ``post``, ``put``, ``patch`` and ``delete`` over
     ``route``."""
 
+    @abc.abstractmethod
     def route(self, rule: str, **options: Any) -> Callable[[F], F]:
-        raise NotImplementedError  # pragma: no cover
+        ...
 
     def get(self, rule: str, **options: Any) -> Callable[[F], F]:
         """Declare a GET view; see ``route``."""
@@ -328,70 +330,82 @@ class ExtensionBase(RouteShortcuts):
 
     # what each adapter provides
 
+    @abc.abstractmethod
     def make_view(self, spec: RouteSpec) -> Callable[..., Any]:
         """Wrap the view of ``spec`` so that the core checks each call."""
-        raise NotImplementedError  # pragma: no cover
+        ...
 
+    @abc.abstractmethod
     def unchecked_view(self, app: Any, guard: Guard,
                        fn: Callable[..., Any]) -> Callable[..., Any]:
         """Wrap a view declared without the library, for FSA_CHECK."""
-        raise NotImplementedError  # pragma: no cover
+        ...
 
+    @abc.abstractmethod
     def enable_cors(self, app: Any, options: dict[str, Any]) -> None:
         """Install the host's CORS extension with ``options``."""
-        raise NotImplementedError  # pragma: no cover
+        ...
 
+    @abc.abstractmethod
     def get_user(self) -> Any:
         """The authenticated user of the current request, authenticating
         if needed (a coroutine on async hosts).
 
         :raises AuthError: (401) when authentication fails.
         """
-        raise NotImplementedError  # pragma: no cover
+        ...
 
+    @abc.abstractmethod
     def current_user(self) -> Any:
         """The authenticated user, or None when there is none (a
         coroutine on async hosts)."""
-        raise NotImplementedError  # pragma: no cover
+        ...
 
+    @abc.abstractmethod
     def create_token(self, user: str | None = None) -> Any:
         """A new token for ``user``, by default the current user (a
         coroutine on async hosts).
 
         :raises ConfigError: (500) when tokens are disabled.
         """
-        raise NotImplementedError  # pragma: no cover
+        ...
 
+    @abc.abstractmethod
     def hash_password(self, password: str) -> Any:
         """The salted hash of a new password, as configured (a coroutine
         on async hosts, hashing off the event loop).
 
         :raises PasswordQualityError: (400) on a quality rule failure.
         """
-        raise NotImplementedError  # pragma: no cover
+        ...
 
+    @abc.abstractmethod
     def check_password(self, password: str, stored: str | None) -> Any:
         """Whether ``password`` matches the ``stored`` hash (a coroutine
         on async hosts)."""
-        raise NotImplementedError  # pragma: no cover
+        ...
 
+    @abc.abstractmethod
     def _before_request(self) -> Any:
-        raise NotImplementedError  # pragma: no cover
+        ...
 
+    @abc.abstractmethod
     def _render_error(self, error: FSAError) -> Any:
-        raise NotImplementedError  # pragma: no cover
+        ...
 
+    @abc.abstractmethod
     def _after_request(self, response: Any) -> Any:
-        raise NotImplementedError  # pragma: no cover
+        ...
 
     def attach(self, app: Any, config: Mapping[str, Any], name: str
                ) -> None:
         """Remember where ``app`` reads its configuration from."""
         self._setups[app] = _AppSetup(config, name)
 
+    @abc.abstractmethod
     def current_app(self) -> Any:
         """The application of the current context."""
-        raise NotImplementedError  # pragma: no cover
+        ...
 
     def guard_of(self, app: Any) -> Guard:
         """The guard of ``app``, built on first use.

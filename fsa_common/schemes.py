@@ -106,8 +106,12 @@ class Scheme:
 
     def identify(self, req: RequestView, state: RequestState
                  ) -> str | None:
-        """The same as :meth:`authenticate`, for immediate schemes."""
-        raise NotImplementedError  # pragma: no cover
+        """The same as :meth:`authenticate`, for immediate schemes.
+
+        :raises TypeError: for a scheme that needs a flow.
+        """
+        raise TypeError(f"scheme {self.name} needs a flow: use "
+                        "authenticate()")
 
     def check_password(self, user: str, password: str) -> Flow[str]:
         """Flow checking ``password`` against the stored hash of ``user``.
