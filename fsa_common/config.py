@@ -161,9 +161,12 @@ def _check_kind(directive: Directive, value: Any) -> None:
             "None" if k is type(None) else getattr(k, "__name__", str(k))
             for k in kinds
         )
+        # never echo what may be a secret or a key
+        shown = "" if "SECRET" in directive.name or "SIGN" in directive.name \
+            else f" {value!r:.60}"
         raise ConfigError(
             f"{directive.name}: expecting {names}, got "
-            f"{type(value).__name__} {value!r:.60}"
+            f"{type(value).__name__}{shown}"
         )
 
     if directive.choices and value not in directive.choices:
@@ -438,8 +441,24 @@ HTTP_AUTH_OPTIONS = ("realm", "scheme", "header", "algorithm", "use_ha1_pw",
                      "nonce_delay", "secret")
 
 
+_HTTP_OPTION_KINDS: dict[str, tuple[type, ...]] = {
+    "realm": (str,), "scheme": (str,), "header": (str,),
+    "algorithm": (str,), "use_ha1_pw": (bool,), "nonce_delay": (int, float),
+    "secret": (str, bytes),
+}
+
+
 def _check_http_options(options: dict[str, Any]) -> None:
-    for key in options:
+    for key, value in options.items():
+        kinds = _HTTP_OPTION_KINDS.get(key)
+        if kinds is not None and (not isinstance(value, kinds) or
+                                  isinstance(value, bool) and
+                                  bool not in kinds):
+            raise ConfigError(f"FSA_HTTP_AUTH_OPTS: {key} expects "
+                              f"{' or '.join(k.__name__ for k in kinds)}")
+        if key == "nonce_delay" and not value > 0:
+            raise ConfigError("FSA_HTTP_AUTH_OPTS: nonce_delay must be "
+                              "positive")
         if key not in HTTP_AUTH_OPTIONS:
             close = difflib.get_close_matches(str(key), HTTP_AUTH_OPTIONS,
                                               n=1)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from .errors import FSAError
 from .guard import Guard, Hooks, RequestState, error_answer
-from .params import GLOBAL_CASTS
+from .params import CASTS_VERSION, GLOBAL_CASTS
 from .routes import MISSING_AUTHORIZE, RouteSpec
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -167,6 +167,7 @@ class HostAppMixin(RouteShortcuts):
         on the class, for every application."""
         if self is None:
             GLOBAL_CASTS[kind] = cast
+            CASTS_VERSION[0] += 1
         else:
             self.fsa.register_cast(kind, cast)
 
@@ -457,6 +458,8 @@ class ExtensionBase(RouteShortcuts):
                       "FSA_TOKEN_SECRET": early.config.token_secret}
 
         guard = Guard.from_mapping(config, setup.name, self.hooks)
+        # the loggers serve every application of the process: the last
+        # one started sets their level
         _set_level(guard.config.logging_level)
         return guard
 
@@ -491,6 +494,7 @@ class ExtensionBase(RouteShortcuts):
         """
         if self is None:
             GLOBAL_CASTS[kind] = cast
+            CASTS_VERSION[0] += 1
             return
 
         self.hooks.casts[kind] = cast

@@ -16,6 +16,7 @@ each other's user.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import logging
@@ -26,6 +27,7 @@ from types import GeneratorType
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from . import params as params_module
 from .authz import Authorization
 from .cache import MISSING, LRUCache
 from .config import ALL, ANY, NONE, Config, read_config
@@ -71,8 +73,8 @@ class RequestState:
     that found it; ``checked`` tells that an authorization rule ran;
     ``skipped`` that FSA_SKIP_PATH exempted the request; ``failure`` keeps
     a failed authentication with the schemes it tried (``failed_with``);
-    ``schemes`` are those of the route's ``auth=``, if any;
-    a failed authentication; ``renew`` asks for a fresh cookie token.
+    ``schemes`` are those of the route's ``auth=``, if any; ``renew``
+    names the user whose cookie token is due for renewal.
     Class attributes are the defaults, so creating a state costs nothing.
     """
 
@@ -83,7 +85,7 @@ class RequestState:
     failure: AuthError | None = None
     failed_with: tuple[Any, ...] | None = None
     schemes: tuple[Any, ...] | None = None
-    renew = False
+    renew: str | None = None
     _params: Mapping[str, Any] | None = None
 
     def params(self, req: RequestView) -> Mapping[str, Any]:
@@ -112,7 +114,8 @@ class BoundRoute:
     """A route specification bound to one guard: schemes and casts."""
 
     __slots__ = ("spec", "authz", "schemes", "scheme_names", "immediate",
-                 "restricted", "path", "request", "allparams", "keys")
+                 "restricted", "path", "request", "allparams", "keys",
+                 "reads_params")
 
     def __init__(self, spec: RouteSpec, schemes: tuple[Scheme, ...],
                  casts: dict[Any, Callable[[Any], Any]]) -> None:
@@ -126,6 +129,8 @@ class BoundRoute:
         self.request = [_Cast(p, casts) for p in spec.params.request]
         self.allparams = spec.params.allparams
         self.keys = spec.params.keys
+        self.reads_params = bool(self.request or self.allparams) or (
+            spec.authz.needs_user and any(s.reads_params for s in schemes))
 
 
 class Guard:
@@ -150,6 +155,7 @@ class Guard:
         self.group_cache: LRUCache[bool] = LRUCache(size)
         self.schemes = tuple(self._make_scheme(n) for n in config.schemes)
         self._bound: dict[RouteSpec, BoundRoute] = {}
+        self._casts_version = params_module.CASTS_VERSION[0]
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any], app_name: str,
@@ -161,7 +167,7 @@ class Guard:
         """
         return cls(read_config(mapping, app_name), hooks, clock)
 
-    @property
+    @functools.cached_property
     def digest_secret(self) -> bytes:
         """Key for digest nonces: from the ``secret`` option of
         FSA_HTTP_AUTH_OPTS, else derived from the token secret, else
@@ -204,6 +210,14 @@ class Guard:
                             for n in spec.auth)
 
         return BoundRoute(spec, schemes, self.hooks.casts)
+
+    def reads_params(self, spec: RouteSpec) -> bool:
+        """Whether checking ``spec`` may read the request parameters, so
+        that an async host reads the body first.
+
+        :raises ConfigError: (500) if the route names an unknown scheme.
+        """
+        return self.bind(spec).reads_params
 
     def register_cast(self, kind: Any, cast: Callable[[Any], Any]) -> None:
         """Use ``cast`` to convert parameters declared as ``kind``."""
@@ -328,7 +342,7 @@ class Guard:
             raise state.failure
 
         if state.skipped and self.config.mode == "always":
-            state.failure = NoAuthError("no authentication on this path")
+            state.failure = self._nobody(schemes)
             state.failed_with = schemes
             raise state.failure
 
@@ -393,6 +407,9 @@ class Guard:
         :raises AuthError: (401), :class:`ForbiddenError` (403),
             :class:`ParamError` (400) or :class:`NotFoundError` (404).
         """
+        if self._casts_version != params_module.CASTS_VERSION[0]:
+            self._bound.clear()
+            self._casts_version = params_module.CASTS_VERSION[0]
         route = self._bound.get(spec) or self.bind(spec)
         state.checked = True
         if route.restricted:
@@ -559,8 +576,8 @@ class Guard:
 
     # after the view
 
-    def after_request(self, state: RequestState, method: str,
-                      status: int) -> int | None:
+    def after_request(self, state: RequestState, status: int
+                      ) -> int | None:
         """Apply FSA_CHECK: the status to answer instead, or None.
 
         A view answering below 400 with no authorization check run gets a
@@ -583,8 +600,8 @@ class Guard:
         :return: (name, value, attributes) with ``max_age``, ``httponly``,
             ``samesite`` and ``secure``.
         """
-        if not state.renew or state.user is None or self.tokens is None \
-                or status >= 400:
+        if not state.renew or state.user != state.renew \
+                or self.tokens is None or status >= 400:
             return None
 
         token = self.tokens.create(state.user)

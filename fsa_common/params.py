@@ -50,6 +50,7 @@ class string(str):
 
 _FALSE = frozenset(("", "0", "false", "f"))
 _MAX_DIGITS = sys.get_int_max_str_digits() or 4300
+_MAX_BITS = int(_MAX_DIGITS * 3.32)  # log2(10): as large as decimal allows
 
 
 class CastError(ValueError):
@@ -67,9 +68,13 @@ def cast_int(value: Any) -> int:
         if not value.isascii() or len(value) > _MAX_DIGITS:
             raise CastError("not an integer")
         try:
-            return int(value, 0)
+            number = int(value, 0)
         except ValueError:
-            return int(value, 10)  # leading zeros: "017"
+            number = int(value, 10)  # leading zeros: "017"
+        # hex digits weigh more than decimal ones: bound the value itself
+        if number.bit_length() > _MAX_BITS:
+            raise CastError("integer too large")
+        return number
 
     if value.__class__ is int:
         return value
@@ -172,8 +177,11 @@ BUILTIN_CASTS: dict[Any, Callable[[Any], Any]] = {
 }
 
 
-# casts registered on an adapter class, for every application
+# casts registered on an adapter class, for every application of the
+# process, whatever its framework; CASTS_VERSION changes with them so
+# that guards forget the casts they had chosen
 GLOBAL_CASTS: dict[Any, Callable[[Any], Any]] = {}
+CASTS_VERSION = [0]
 
 
 def _constructor_cast(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -268,10 +276,7 @@ def compile_params(
     :raises ConfigError: (500) on a signature that cannot be served.
     """
     in_path = rule_names(rule)
-    try:
-        hints = typing.get_type_hints(fn)
-    except Exception:  # unresolvable forward references: use raw text
-        hints = {}
+    hints = _type_hints(fn, where)
 
     sig = inspect.signature(fn)
     path_params, request_params = [], []
@@ -312,6 +317,47 @@ def compile_params(
 
     keys = frozenset(p.key for p in request_params)
     return Signature(path_params, request_params, allparams, keys)
+
+
+def _type_hints(fn: Callable[..., Any], where: str) -> dict[str, Any]:
+    """The annotations of ``fn``, resolved.
+
+    Text annotations (``from __future__ import annotations``) are looked
+    up in the function's module, then in the scopes that are declaring
+    the route (a class local to a function, say).
+
+    :raises ConfigError: (500) at declaration, naming the parameter whose
+        annotation names nothing known.
+    """
+    try:
+        return typing.get_type_hints(fn)
+    except Exception:
+        pass
+
+    scopes: list[dict[str, Any]] = [getattr(fn, "__globals__", {})]
+    frame = sys._getframe(1)
+    for _ in range(8):  # the decorator's callers, up to the view's scope
+        if frame is None:
+            break
+        scopes.append(frame.f_locals)
+        frame = frame.f_back
+
+    hints = {}
+    for name, text in getattr(fn, "__annotations__", {}).items():
+        if not isinstance(text, str):
+            hints[name] = text
+            continue
+        for scope in scopes:
+            try:
+                hints[name] = eval(text, dict(scope))  # noqa: S307
+                break
+            except Exception:
+                continue
+        else:
+            if name != "return":
+                raise ConfigError(f"{where}: cannot resolve the annotation "
+                                  f"{text!r:.40} of parameter {name}")
+    return hints
 
 
 def find_cast(kind: Any, registered: dict[Any, Callable[[Any], Any]]

@@ -84,6 +84,8 @@ class Scheme:
     name = "?"
     # true when identify() decides without any effect (no hook, no hash)
     immediate = False
+    # true when the scheme reads the request parameters (hence the body)
+    reads_params = False
 
     def __init__(self, guard: Guard) -> None:
         self.guard = guard
@@ -148,10 +150,13 @@ class BasicScheme(Scheme):
         return f'Basic realm={quote_string(self.config.realm)}, ' \
             'charset="UTF-8"'
 
+    # the scheme words accepted in Authorization, lower-cased
+    words: tuple[str, ...] = ("basic",)
+
     def authenticate(self, req: RequestView, state: RequestState
                      ) -> Flow[str | None]:
         parts = parse_authorization(req.headers.get("Authorization"))
-        if parts is None or parts[0] != "basic":
+        if parts is None or parts[0] not in self.words:
             return None
 
         credentials = parse_basic(parts[1])
@@ -166,6 +171,13 @@ class HttpBasicScheme(BasicScheme):
 
     name = "http-basic"
 
+    def __init__(self, guard: Guard) -> None:
+        super().__init__(guard)
+        # a custom challenge word keeps browsers from popping up their
+        # login dialog; clients may send either word
+        word = str(self.config.http_auth_opts.get("scheme", "Basic"))
+        self.words = ("basic", word.lower())
+
     def challenge(self) -> str:
         opts = self.config.http_auth_opts
         realm = quote_string(str(opts.get("realm", self.config.realm)))
@@ -177,6 +189,7 @@ class ParamScheme(Scheme):
     """User and password as request parameters (FSA_PARAM_USER/PASS)."""
 
     name = "param"
+    reads_params = True
 
     def authenticate(self, req: RequestView, state: RequestState
                      ) -> Flow[str | None]:
@@ -197,6 +210,13 @@ class FakeScheme(Scheme):
 
     name = "fake"
     immediate = True
+    reads_params = True
+
+    def __init__(self, guard: Guard) -> None:
+        super().__init__(guard)
+        log.warning("fake authentication is on: any loopback client, a "
+                    "reverse proxy on this host included, may claim any "
+                    "user; use it for local tests only")
 
     def identify(self, req: RequestView, state: RequestState
                  ) -> str | None:
@@ -228,6 +248,7 @@ class TokenScheme(Scheme):
     def set_carrier(self, carrier: str, name: str) -> None:
         """Choose where tokens are looked for."""
         self.carrier, self.token_name = carrier, name
+        self.reads_params = carrier == "param"
         self._prefix = name.lower() + " "
         self.find_token = getattr(self, "_from_" + carrier)
 
@@ -280,7 +301,7 @@ class TokenScheme(Scheme):
 
         if self.carrier == "cookie" and self.guard.tokens.needs_renewal(
                 limit):
-            state.renew = True
+            state.renew = user  # only this user's token is renewed
 
         return user
 

@@ -147,7 +147,6 @@ class FlaskSimpleAuth(ExtensionBase):
                 app.ensure_sync(fn)(*args, **kwargs))
             request = flask.request._get_current_object()
             status = guard.after_request(request_state(request),
-                                         request.method,
                                          response.status_code)
             if status is not None:
                 return _text_response(status, UNCHECKED_BODY)

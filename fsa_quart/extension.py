@@ -86,8 +86,10 @@ def make_view(spec: RouteSpec) -> Callable[..., Any]:
         app = quart.current_app._get_current_object()
         request = quart.request._get_current_object()
         guard = app.extensions.get(GUARD_KEY) or guard_of(app)
-        kwargs = await _run(guard.prepare(spec, await load_view(request),
-                                          request_state(request),
+        # the body is read only when the check may need it, as on Flask
+        req = await load_view(request) if guard.reads_params(spec) \
+            else QuartRequestView(request)
+        kwargs = await _run(guard.prepare(spec, req, request_state(request),
                                           path_args))
         return await app.ensure_async(fn)(**kwargs)
 
@@ -146,7 +148,6 @@ class QuartSimpleAuth(ExtensionBase):
                 await app.ensure_async(fn)(*args, **kwargs))
             request = quart.request._get_current_object()
             status = guard.after_request(request_state(request),
-                                         request.method,
                                          response.status_code)
             if status is not None:
                 return _text_response(status, UNCHECKED_BODY)

@@ -16,6 +16,7 @@ from fsa_common import ParamError
 from fsa_common.request import FORM_TYPES, WrappedRequest
 
 _EMPTY: dict[str, str] = {}
+_LOADED = "_fsa_view"
 
 
 class QuartRequestView(WrappedRequest):
@@ -49,11 +50,18 @@ class QuartRequestView(WrappedRequest):
 
 
 async def load_view(request: quart.Request) -> QuartRequestView:
-    """Build the view of ``request``, reading its body if it has one.
+    """The view of ``request`` with its body read, built once per request.
 
     JSON is decoded from bytes, so UTF-8 with a byte order mark and
     UTF-16/32 bodies are read as on Flask.
     """
+    view = request.__dict__.get(_LOADED)
+    if view is None:
+        view = request.__dict__[_LOADED] = await _read_view(request)
+    return view
+
+
+async def _read_view(request: quart.Request) -> QuartRequestView:
     if not request.headers.get("Content-Type"):
         return QuartRequestView(request)
 

@@ -368,3 +368,137 @@ def test_framework_converters_type_unannotated_path_values(
     client = backend.client(app)
     assert client.get("/a/5").json == {"id": 5}
     assert client.get("/a/x").status == 404
+
+
+def test_annotations_of_local_classes_resolve(backend: Backend) -> None:
+    class Local:
+        def __init__(self, text: str) -> None:
+            self.text = text.upper()
+
+    app = backend.app(FSA_AUTH="none")
+
+    @app.get("/l", authorize="ANY")
+    async def local(x: Local, i: int = 0) -> str:
+        return f"{x.text}{i}"
+
+    assert backend.client(app).get("/l", query={"x": "a", "i": "2"}).text \
+        == "A2"
+
+
+def test_unresolvable_annotations_fail_at_declaration(backend: Backend
+                                                      ) -> None:
+    app = backend.app(FSA_AUTH="none")
+    with pytest.raises(ConfigError, match="x"):
+        @app.get("/n", authorize="ANY")
+        async def nowhere(x: NoSuchType) -> str:  # type: ignore # noqa: F821
+            return "never"
+
+
+def test_renewed_cookie_only_for_the_token_user(backend: Backend) -> None:
+    from fsa_common import Guard
+
+    app = backend.app(FSA_AUTH=["token", "basic"], FSA_MODE="always",
+                      FSA_TOKEN_CARRIER="cookie", FSA_TOKEN_SECRET="s" * 32,
+                      FSA_TOKEN_DELAY=60, **FAST_PASSWORDS)
+    app.get_user_pass({"hobbes": "tiger"}.get)
+
+    @app.get("/b", authorize="ALL", auth="basic")
+    async def b() -> Any:
+        return await aw(app.get_user())
+
+    near = Guard.from_mapping({"FSA_TOKEN_SECRET": "s" * 32,
+                               "FSA_TOKEN_DELAY": 60}, "test",
+                              clock=lambda: __import__("time").time() - 3300)
+    r = backend.client(app).get(
+        "/b", cookies={"auth": near.create_token("calvin")},
+        headers={"Authorization": "Basic aG9iYmVzOnRpZ2Vy"})
+    assert r.status == 200 and r.text == "hobbes"
+    assert r.cookies() == []
+
+
+def test_hex_integers_are_bounded_by_value(backend: Backend) -> None:
+    app = backend.app(FSA_AUTH="none")
+
+    @app.get("/i", authorize="ANY")
+    async def i(i: int) -> str:
+        return str(i)
+
+    client = backend.client(app)
+    assert client.get("/i", query={"i": "0x" + "f" * 4298}).status == 400
+    assert client.get("/i", query={"i": "0x" + "f" * 100}).status == 200
+
+
+@pytest.mark.parametrize("options", [
+    pytest.param({"nonce_delay": "5m"}, id="delay-text"),
+    pytest.param({"nonce_delay": -1}, id="delay-negative"),
+    pytest.param({"use_ha1_pw": "yes"}, id="ha1-text"),
+    pytest.param({"realm": 42}, id="realm-number"),
+])
+def test_bad_http_auth_options_are_a_text_500(backend: Backend,
+                                              options: dict[str, Any]
+                                              ) -> None:
+    app = backend.app(FSA_AUTH="digest", FSA_TOKEN_SECRET="s" * 32,
+                      FSA_HTTP_AUTH_OPTS=options)
+
+    @app.get("/me", authorize="ALL")
+    async def me() -> str:
+        return "me"
+
+    app.config["TESTING"] = False
+    r = backend.client(app).get("/me")
+    assert r.status == 500 and r.text == "internal error"
+
+
+def test_custom_basic_word_is_accepted_too(backend: Backend) -> None:
+    app = backend.app(FSA_AUTH="http-basic", FSA_TOKEN_SECRET="s" * 32,
+                      FSA_HTTP_AUTH_OPTS={"scheme": "xBasic"},
+                      **FAST_PASSWORDS)
+    app.get_user_pass({"calvin": "hobbes"}.get)
+
+    @app.get("/me", authorize="ALL")
+    async def me() -> Any:
+        return await aw(app.get_user())
+
+    client = backend.client(app)
+    for word in ("Basic", "xBasic"):
+        r = client.get("/me", headers={
+            "Authorization": word + " Y2FsdmluOmhvYmJlcw=="})
+        assert r.status == 200 and r.text == "calvin"
+
+
+def test_skipped_path_401_carries_a_challenge(backend: Backend) -> None:
+    app = backend.app(FSA_AUTH="basic", FSA_MODE="always",
+                      FSA_SKIP_PATH=[r"/open"], FSA_TOKEN_SECRET="s" * 32)
+
+    @app.get("/open/me", authorize="ALL")
+    async def me() -> str:
+        return "me"
+
+    r = backend.client(app).get("/open/me")
+    assert r.status == 401
+    assert any(c.startswith("Basic") for c in
+               r.headers.getlist("WWW-Authenticate"))
+
+
+def test_headers_keep_lower_case_keys() -> None:
+    from fsa_common import Headers
+
+    headers = Headers()
+    headers["X-Token"] = "t"
+    assert headers.get("x-token") == "t" and headers["X-TOKEN"] == "t"
+
+
+def test_bad_json_is_ignored_where_nothing_reads_it(backend: Backend
+                                                    ) -> None:
+    app = backend.app(FSA_AUTH="basic", FSA_TOKEN_SECRET="s" * 32,
+                      **FAST_PASSWORDS)
+    app.get_user_pass({"calvin": "hobbes"}.get)
+
+    @app.post("/me", authorize="ALL")
+    async def me() -> Any:
+        return await aw(app.get_user())
+
+    r = backend.client(app).post(
+        "/me", data=b"{bad", content_type="application/json",
+        headers={"Authorization": "Basic Y2FsdmluOmhvYmJlcw=="})
+    assert r.status == 200 and r.text == "calvin"
