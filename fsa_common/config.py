@@ -145,8 +145,6 @@ DIRECTIVES: tuple[Directive, ...] = (
 )
 
 DIRECTIVE_NAMES = {d.name: d for d in DIRECTIVES}
-# names kept by later releases, recognized so that they are not reported
-_KNOWN_EXTRA: frozenset[str] = frozenset()
 
 
 def _check_kind(directive: Directive, value: Any) -> None:
@@ -186,7 +184,7 @@ def warn_unknown(mapping: Mapping[str, Any]) -> list[str]:
         if not isinstance(key, str) or not key.startswith("FSA_"):
             continue
 
-        if key in DIRECTIVE_NAMES or key in _KNOWN_EXTRA:
+        if key in DIRECTIVE_NAMES:
             continue
 
         unknown.append(key)

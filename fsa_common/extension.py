@@ -179,9 +179,6 @@ class HostAppMixin(RouteShortcuts):
         """Register the group check hook (a decorator)."""
         return self.fsa.user_in_group(fn)
 
-    def register_blueprint(self, blueprint: Any, **options: Any) -> None:
-        """Register ``blueprint``, as the host does."""
-        super().register_blueprint(blueprint, **options)  # type: ignore
 
 
 def wrap_unchecked(views: dict[str, Callable[..., Any]],

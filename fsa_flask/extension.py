@@ -167,7 +167,8 @@ class FlaskSimpleAuth(ExtensionBase):
         # new setup: let this one through, as if done at start-up
         started, app._got_first_request = app._got_first_request, False
         try:
-            flask_cors.CORS(app, **options)
+            # answer "*" to any origin by default, as quart-cors does
+            flask_cors.CORS(app, **{"send_wildcard": True, **options})
         except (TypeError, ValueError) as e:
             raise ConfigError(f"FSA_CORS_OPTIONS: {e}") from e
         finally:
