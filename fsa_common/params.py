@@ -335,7 +335,7 @@ def _type_hints(fn: Callable[..., Any], where: str) -> dict[str, Any]:
         pass
 
     scopes: list[dict[str, Any]] = [getattr(fn, "__globals__", {})]
-    frame = sys._getframe(1)
+    frame: types.FrameType | None = sys._getframe(1)
     for _ in range(8):  # the decorator's callers, up to the view's scope
         if frame is None:
             break

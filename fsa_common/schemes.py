@@ -23,13 +23,14 @@ import binascii
 import logging
 from typing import TYPE_CHECKING
 
-from .errors import BadAuthError
+from .errors import BadAuthError, ConfigError
 from .flow import BlockingCall, Flow, done
 from .params import is_text
 from .request import RequestView, is_loopback
 
 if TYPE_CHECKING:  # pragma: no cover
     from .guard import Guard, RequestState
+    from .tokens import TokenManager
 
 log = logging.getLogger("fsa_common")
 
@@ -202,7 +203,7 @@ class ParamScheme(Scheme):
         if not user or not is_text(user) or not is_text(password):
             raise self.fail()
 
-        return (yield from self.check_password(user, password))
+        return (yield from self.check_password(user, str(password)))
 
 
 class FakeScheme(Scheme):
@@ -243,6 +244,9 @@ class TokenScheme(Scheme):
 
     def __init__(self, guard: Guard) -> None:
         super().__init__(guard)
+        if guard.tokens is None:  # the guard refuses this beforehand
+            raise ConfigError("tokens are disabled")
+        self.tokens: TokenManager = guard.tokens
         self.set_carrier(self.config.token_carrier, self.config.token_name)
 
     def set_carrier(self, carrier: str, name: str) -> None:
@@ -294,13 +298,13 @@ class TokenScheme(Scheme):
                              or is_text(token)):
             raise self.fail("invalid token")
 
+        tokens = self.tokens
         try:
-            user, limit = self.guard.tokens.check(token)
+            user, limit = tokens.check(token)
         except BadAuthError as error:
             raise self.fail(error.message) from None
 
-        if self.carrier == "cookie" and self.guard.tokens.needs_renewal(
-                limit):
+        if self.carrier == "cookie" and tokens.needs_renewal(limit):
             state.renew = user  # only this user's token is renewed
 
         return user

@@ -54,7 +54,7 @@ class TokenManager:
         self.renewal = config.token_renewal
         self.algo = config.token_algo
         self.length = config.token_length
-        self.secret = config.token_secret
+        self.secret: str | bytes = config.token_secret or ""
         self.sign_key = config.token_sign
         self.clock = clock
         self.cache: LRUCache[tuple[str, float]] = LRUCache(config.cache_size)
