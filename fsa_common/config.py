@@ -439,6 +439,7 @@ HTTP_AUTH_OPTIONS = ("realm", "scheme", "header", "algorithm", "use_ha1_pw",
                      "nonce_delay", "secret")
 
 
+_TOKEN_WORD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _HTTP_OPTION_KINDS: dict[str, tuple[type, ...]] = {
     "realm": (str,), "scheme": (str,), "header": (str,),
     "algorithm": (str,), "use_ha1_pw": (bool,), "nonce_delay": (int, float),
@@ -454,9 +455,14 @@ def _check_http_options(options: dict[str, Any]) -> None:
                                   bool not in kinds):
             raise ConfigError(f"FSA_HTTP_AUTH_OPTS: {key} expects "
                               f"{' or '.join(k.__name__ for k in kinds)}")
-        if key == "nonce_delay" and not value > 0:
+        if key == "nonce_delay" and not 0 < value <= 10 ** 9:
             raise ConfigError("FSA_HTTP_AUTH_OPTS: nonce_delay must be "
-                              "positive")
+                              "a positive number of seconds")
+        if key in ("scheme", "header") and not _TOKEN_WORD.fullmatch(value):
+            raise ConfigError(f"FSA_HTTP_AUTH_OPTS: {key} must be one "
+                              "HTTP token (RFC 9110 section 5.6.2)")
+        if key == "realm" and not value.isprintable():
+            raise ConfigError("FSA_HTTP_AUTH_OPTS: realm must be printable")
         if key not in HTTP_AUTH_OPTIONS:
             close = difflib.get_close_matches(str(key), HTTP_AUTH_OPTIONS,
                                               n=1)

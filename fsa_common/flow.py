@@ -21,6 +21,7 @@ them propagate.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Awaitable, Callable, Generator
 from types import GeneratorType
 from typing import Any, TypeVar
@@ -119,6 +120,14 @@ async def run_async(
                 effect = send(answer)
     except StopIteration as stop:
         return stop.value
+
+
+def is_async_callable(fn: Any) -> bool:
+    """Tell whether calling ``fn`` gives a coroutine: a coroutine function
+    or an object whose ``__call__`` is one."""
+    if inspect.iscoroutinefunction(fn):
+        return True
+    return inspect.iscoroutinefunction(type(fn).__dict__.get("__call__"))
 
 
 def done(value: T) -> Flow[T]:

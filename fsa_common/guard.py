@@ -41,7 +41,7 @@ from .errors import (
     NotFoundError,
     ParamError,
 )
-from .flow import BlockingCall, Flow, HookCall
+from .flow import BlockingCall, Flow, HookCall, is_async_callable
 from .params import Param, find_cast, type_name
 from .passwords import PasswordManager
 from .request import RequestView, request_params
@@ -510,7 +510,9 @@ class Guard:
             except Exception:  # a cast refusing the value, whatever way
                 raise NotFoundError("not found") from None
 
-        params = state._params or state.params(req)
+        params: Mapping[str, Any] = {}
+        if route.request or route.allparams:
+            params = state._params or state.params(req)
         for param in route.request:
             value = params.get(param.key, MISSING)
             if value is MISSING or value is None:
@@ -668,7 +670,7 @@ def _ask(name: str, hook: Callable[..., Any], args: tuple[Any, ...]
 
 
 def _is_async(fn: Any) -> bool:
-    return inspect.iscoroutinefunction(fn)
+    return is_async_callable(fn)
 
 
 def _invalid(param: _Cast, value: Any) -> ParamError:

@@ -50,7 +50,8 @@ class string(str):
 
 _FALSE = frozenset(("", "0", "false", "f"))
 _MAX_DIGITS = sys.get_int_max_str_digits() or 4300
-_MAX_BITS = int(_MAX_DIGITS * 3.32)  # log2(10): as large as decimal allows
+# as large as decimal allows: digits times log2(10)
+_MAX_BITS = math.ceil(_MAX_DIGITS * math.log2(10))
 
 
 class CastError(ValueError):
@@ -298,6 +299,10 @@ def compile_params(
             kind = str if default in (MISSING, None) else type(default)
 
         kind, optional = _unwrap_optional(kind)
+        if typing.get_origin(kind) in (typing.Union, types.UnionType):
+            raise ConfigError(f"{where}: parameter {p.name}: unions of "
+                              "several types are not supported; register "
+                              "a cast for a class of your own instead")
         if p.name in in_path:
             path_params.append(Param(p.name, p.name, kind, True, MISSING,
                                      True))
@@ -319,6 +324,9 @@ def compile_params(
     return Signature(path_params, request_params, allparams, keys)
 
 
+_OWN_PACKAGES = ("fsa_common", "fsa_flask", "fsa_quart")
+
+
 def _type_hints(fn: Callable[..., Any], where: str) -> dict[str, Any]:
     """The annotations of ``fn``, resolved.
 
@@ -334,13 +342,18 @@ def _type_hints(fn: Callable[..., Any], where: str) -> dict[str, Any]:
     except Exception:
         pass
 
-    scopes: list[dict[str, Any]] = [getattr(fn, "__globals__", {})]
+    # innermost first, as Python resolves names: the scopes declaring the
+    # route (the library's own frames skipped), then the view's module
+    scopes: list[dict[str, Any]] = []
     frame: types.FrameType | None = sys._getframe(1)
-    for _ in range(8):  # the decorator's callers, up to the view's scope
+    for _ in range(32):
         if frame is None:
             break
-        scopes.append(frame.f_locals)
+        module = frame.f_globals.get("__name__", "")
+        if not module.startswith(_OWN_PACKAGES):
+            scopes.append(frame.f_locals)
         frame = frame.f_back
+    scopes.append(getattr(fn, "__globals__", {}))
 
     hints = {}
     for name, text in getattr(fn, "__annotations__", {}).items():

@@ -33,20 +33,27 @@ from fsa_common.extension import (
     ExtensionBase,
     request_state,
 )
-from fsa_common.flow import Flow, T
+from fsa_common.flow import Flow, T, is_async_callable
 from fsa_common.guard import Guard, RequestState
 
 from .requestview import FlaskRequestView
 
 
 def _call_hook(hook: Callable[..., Any], *args: Any) -> Any:
-    if inspect.iscoroutinefunction(hook) and _in_event_loop():
+    if not is_async_callable(hook):
+        return hook(*args)
+
+    if _in_event_loop():
         # an async view asked: asgiref cannot nest loops in one thread
         context = contextvars.copy_context()
         with concurrent.futures.ThreadPoolExecutor(1) as aside:
             return aside.submit(context.run, asyncio.run,
                                 hook(*args)).result()
-    return flask.current_app.ensure_sync(hook)(*args)
+
+    async def call() -> Any:
+        return await hook(*args)
+
+    return flask.current_app.ensure_sync(call)()
 
 
 def _in_event_loop() -> bool:

@@ -33,7 +33,7 @@ from fsa_common.extension import (
     ExtensionBase,
     request_state,
 )
-from fsa_common.flow import Flow, T
+from fsa_common.flow import Flow, T, is_async_callable
 from fsa_common.guard import Guard, RequestState
 
 from .requestview import QuartRequestView, load_view
@@ -46,6 +46,9 @@ _limiters: weakref.WeakKeyDictionary[Any, anyio.CapacityLimiter] = \
 
 
 async def _call_hook(hook: Callable[..., Any], *args: Any) -> Any:
+    if is_async_callable(hook):
+        return await hook(*args)
+    # a plain hook may block (a database call): Quart runs it in a thread
     return await quart.current_app.ensure_async(hook)(*args)
 
 

@@ -502,3 +502,109 @@ def test_bad_json_is_ignored_where_nothing_reads_it(backend: Backend
         "/me", data=b"{bad", content_type="application/json",
         headers={"Authorization": "Basic Y2FsdmluOmhvYmJlcw=="})
     assert r.status == 200 and r.text == "calvin"
+
+
+@pytest.mark.parametrize("config", [
+    pytest.param({"FSA_AUTH": ["param", "basic"]}, id="param"),
+    pytest.param({"FSA_AUTH": ["fake"]}, id="fake"),
+    pytest.param({"FSA_AUTH": "token", "FSA_TOKEN_CARRIER": "param"},
+                 id="token-param"),
+])
+def test_body_credentials_on_any_routes_with_path_values(
+        backend: Backend, config: dict[str, Any]) -> None:
+    from fsa_common import Guard
+
+    app = backend.app(FSA_TOKEN_SECRET="s" * 32, **FAST_PASSWORDS, **config)
+    app.get_user_pass({"alice": "pw-a"}.get)
+
+    @app.post("/p/<i>", authorize="ANY")
+    async def p(i: int) -> Any:
+        return {"i": i, "u": await aw(app.current_user())}
+
+    token = Guard.from_mapping({"FSA_TOKEN_SECRET": "s" * 32},
+                               "test").create_token("alice")
+    body = {"USER": "alice", "PASS": "pw-a", "LOGIN": "alice",
+            "auth": token}
+    r = backend.client(app).post("/p/3", form=body)
+    assert r.json == {"i": 3, "u": "alice"}
+
+
+def test_annotations_never_see_the_library_locals(backend: Backend
+                                                  ) -> None:
+    class rule:  # noqa: N801 - a name the library also uses
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+    class Point:
+        def __init__(self, text: str) -> None:
+            self.text = "LOCAL " + text
+
+    app = backend.app(FSA_AUTH="none")
+
+    @app.get("/x", authorize="ANY")
+    async def x(a: rule, b: Point) -> str:
+        return a.text + "/" + b.text
+
+    r = backend.client(app).get("/x", query={"a": "1", "b": "2"})
+    assert r.status == 200 and r.text == "1/LOCAL 2"
+
+
+def test_unions_of_several_types_are_refused_at_declaration(
+        backend: Backend) -> None:
+    app = backend.app(FSA_AUTH="none")
+    with pytest.raises(ConfigError, match="union"):
+        @app.get("/u", authorize="ANY")
+        async def u(a: int | str) -> str:
+            return str(a)
+
+
+def test_decimal_integers_up_to_the_python_limit(backend: Backend) -> None:
+    app = backend.app(FSA_AUTH="none")
+
+    @app.post("/n", authorize="ANY")
+    async def n(n: int) -> str:
+        return str(len(str(n)))
+
+    client = backend.client(app)
+    assert client.post("/n", form={"n": "9" * 4300}).text == "4300"
+
+
+@pytest.mark.parametrize("options", [
+    pytest.param({"nonce_delay": 10 ** 400}, id="delay-huge"),
+    pytest.param({"scheme": "X\r\nSet-Cookie: a=b"}, id="scheme-newline"),
+    pytest.param({"scheme": "My Basic"}, id="scheme-space"),
+    pytest.param({"header": "Bad Header"}, id="header-space"),
+])
+def test_http_auth_options_must_fit_in_headers(backend: Backend,
+                                               options: dict[str, Any]
+                                               ) -> None:
+    app = backend.app(FSA_AUTH="http-basic", FSA_TOKEN_SECRET="s" * 32,
+                      FSA_HTTP_AUTH_OPTS=options)
+
+    @app.get("/me", authorize="ALL")
+    async def me() -> str:
+        return "me"
+
+    app.config["TESTING"] = False
+    r = backend.client(app).get("/me")
+    assert r.status == 500 and r.text == "internal error"
+
+
+def test_cast_objects_with_async_call(backend: Backend) -> None:
+    class Money:
+        def __init__(self, cents: int) -> None:
+            self.cents = cents
+
+    class ToMoney:
+        async def __call__(self, text: str) -> Money:
+            return Money(int(float(text) * 100))
+
+    app = backend.app(FSA_AUTH="none")
+    app.register_cast(Money, ToMoney())
+
+    @app.get("/m", authorize="ANY")
+    async def m(price: Money) -> str:
+        return str(price.cents)
+
+    assert backend.client(app).get("/m", query={"price": "1.5"}).text == \
+        "150"
