@@ -303,7 +303,10 @@ class ExtensionBase(RouteShortcuts):
                                         self.make_view(spec), **options)
 
     def register_blueprint(self, blueprint: Any, **options: Any) -> None:
-        """Register ``blueprint`` on the application."""
+        """Register ``blueprint`` on the application; ``url_path`` is
+        accepted for ``url_prefix``, as older documentation spells it."""
+        if "url_path" in options and "url_prefix" not in options:
+            options["url_prefix"] = options.pop("url_path")
         self.require_app().register_blueprint(blueprint, **options)
 
     def require_app(self) -> Any:

@@ -608,3 +608,18 @@ def test_cast_objects_with_async_call(backend: Backend) -> None:
 
     assert backend.client(app).get("/m", query={"price": "1.5"}).text == \
         "150"
+
+
+def test_extension_registers_blueprints_with_url_path(backend: Backend
+                                                      ) -> None:
+    app = backend.Plain("plain")
+    app.config.update(TESTING=True, FSA_AUTH="none")
+    fsa = backend.Extension(app)
+    admin = backend.Blueprint("admin", __name__)
+
+    @admin.get("/users", authorize="ANY")
+    async def users() -> str:
+        return "users"
+
+    fsa.register_blueprint(admin, url_path="/admin")
+    assert backend.client(app).get("/admin/users").text == "users"
