@@ -5,9 +5,10 @@ with a prepared request, so the figures measure the framework and the
 library, not an HTTP client.  The bare application declares the same
 rules as the protected one, with plain views, so that routing costs the
 same on both sides; CPU time is measured, not wall time.  Rounds
-alternate between the bare route and the measured ones, and each rate is
-the best of many short rounds, so that a noisy shared machine affects
-both sides alike.  Only ratios are reported:
+alternate between the bare route and the measured ones, and each figure
+is the median over rounds of the ratio of a route's rate to the bare
+rate of the same round, so that a noisy shared machine affects both
+sides alike.  Only ratios are reported:
 absolute rates say more about the machine than about the code.
 
 Usage: ``python bench/bench.py [--requests N] [--rounds R]``
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -191,10 +193,11 @@ async def _asgi_rate(app: Any, scope: dict[str, Any], count: int) -> float:
 def measure(apps: dict[str, tuple[Any, dict[str, Any]]],
             rate: Callable[[Any, dict[str, Any], int], float],
             count: int, rounds: int) -> dict[str, float]:
-    """Best rate of each app over many short interleaved rounds.
+    """Rates of each app over many short interleaved rounds.
 
-    As timeit advises, the best round is the one least disturbed by the
-    rest of the machine; the mean only measures the disturbance.
+    :return: for each app other than ``bare``, the median over rounds of
+        its rate divided by the bare rate of the same round: pairing the
+        two cancels the machine's slow drifts, the median its spikes.
     """
     for app, request in apps.values():  # warm up: first request setup
         rate(app, request, max(count // 10, 10))
@@ -210,19 +213,20 @@ def measure(apps: dict[str, tuple[Any, dict[str, Any]]],
             finally:
                 gc.enable()
 
-    return {name: max(r) for name, r in rates.items()}
+    bare = rates["bare"]
+    return {name: statistics.median(r / b for r, b in zip(series, bare, strict=True))
+            for name, series in rates.items() if name != "bare"}
 
 
-def report(backend: str, rates: dict[str, float],
+def report(backend: str, ratios: dict[str, float],
            targets: dict[str, float]) -> bool:
     """Print the ratios; return whether all targets are met."""
     ok = True
-    bare = rates["bare"]
-    if "hand" in rates:
-        print(f"{backend:6} {'hand':6} {rates['hand'] / bare:5.2f} of bare "
+    if "hand" in ratios:
+        print(f"{backend:6} {'hand':6} {ratios['hand']:5.2f} of bare "
               "(typed parameters converted by hand, for scale)")
     for name, target in targets.items():
-        ratio = rates[name] / bare
+        ratio = ratios[name]
         met = ratio >= target
         ok &= met
         print(f"{backend:6} {name:6} {ratio:5.2f} of bare "

@@ -96,8 +96,10 @@ def make_view(spec: RouteSpec) -> Callable[..., Any]:
         request = request_proxy._get_current_object()
         state = request.__dict__.get(STATE_KEY) or request_state(request)
         guard = app.extensions.get(GUARD_KEY) or guard_of(app)
-        kwargs = run_sync(guard.prepare(spec, FlaskRequestView(request),
-                                        state, path_args), _call_hook)
+        kwargs = guard.prepare(spec, FlaskRequestView(request), state,
+                               path_args)
+        if kwargs.__class__ is not dict:  # a flow: something to ask
+            kwargs = run_sync(kwargs, _call_hook)
         if is_async:
             return app.ensure_sync(fn)(**kwargs)
         return fn(**kwargs)

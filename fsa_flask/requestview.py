@@ -37,6 +37,8 @@ class EnvironHeaders:
         self._environ = environ
 
     def get(self, name: str, default: Any = None) -> Any:
+        if name == "Authorization":  # by far the most asked
+            return self._environ.get("HTTP_AUTHORIZATION", default)
         key = _ENVIRON_KEYS.get(name) or _environ_key(name)
         # WSGI gives header bytes as latin-1 text (PEP 3333)
         return self._environ.get(key, default)

@@ -92,8 +92,9 @@ def make_view(spec: RouteSpec) -> Callable[..., Any]:
         # the body is read only when the check may need it, as on Flask
         req = await load_view(request) if guard.reads_params(spec) \
             else QuartRequestView(request)
-        kwargs = await _run(guard.prepare(spec, req, request_state(request),
-                                          path_args))
+        kwargs = guard.prepare(spec, req, request_state(request), path_args)
+        if kwargs.__class__ is not dict:  # a flow: something to ask
+            kwargs = await _run(kwargs)
         return await app.ensure_async(fn)(**kwargs)
 
     view._fsa_checked = True  # type: ignore[attr-defined]
