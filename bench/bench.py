@@ -214,8 +214,11 @@ def measure(apps: dict[str, tuple[Any, dict[str, Any]]],
                 gc.enable()
 
     bare = rates["bare"]
-    return {name: statistics.median(r / b for r, b in zip(series, bare, strict=True))
-            for name, series in rates.items() if name != "bare"}
+    return {
+        name: statistics.median(
+            r / b for r, b in zip(series, bare, strict=True))
+        for name, series in rates.items() if name != "bare"
+    }
 
 
 def report(backend: str, ratios: dict[str, float],
