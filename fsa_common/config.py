@@ -301,20 +301,25 @@ def _scheme_list(auth: Any, tokens: bool) -> tuple[str, ...]:
     if isinstance(auth, str):
         if auth == "none":
             return ()
-        if auth == "password":
-            names = ("basic", "param")
         if auth not in ("token", "http-token") and tokens:
             names = ("token",) + names
 
+    return expand_schemes(names)
+
+
+# scheme names standing for others
+_ALIASES = {"password": ("basic", "param"), "digest": ("http-digest",),
+            "none": ()}
+
+
+def expand_schemes(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Replace aliases (``password``, ``digest``, ``none``) by the schemes
+    they stand for, keeping the order and each scheme once."""
     expanded: list[str] = []
     for name in names:
-        parts = ("basic", "param") if name == "password" else (name,)
-        if name == "digest":
-            parts = ("http-digest",)
-        for part in parts:
-            if part not in expanded and part != "none":
+        for part in _ALIASES.get(name, (name,)):
+            if part not in expanded:
                 expanded.append(part)
-
     return tuple(expanded)
 
 

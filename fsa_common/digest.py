@@ -55,6 +55,7 @@ __all__ = [
     "StaleNonceError",
     "ha1",
     "parse_credentials",
+    "quote_string",
     "response_digest",
 ]
 
@@ -211,7 +212,7 @@ def response_digest(
     return _hash(algorithm, f"{secret}:{data}")
 
 
-def _quote(value: str) -> str:
+def quote_string(value: str) -> str:
     """Return ``value`` as an RFC 9110 §5.6.4 quoted-string."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + escaped + '"'
@@ -473,11 +474,11 @@ class DigestScheme:
         ``stale=true`` is added when asked.
         """
         parts = [
-            "Digest realm=" + _quote(self.realm),
+            "Digest realm=" + quote_string(self.realm),
             'qop="auth"',
             "algorithm=" + self.algorithm,
-            "nonce=" + _quote(self._make_nonce()),
-            "opaque=" + _quote(self._opaque),
+            "nonce=" + quote_string(self._make_nonce()),
+            "opaque=" + quote_string(self._opaque),
             "charset=UTF-8",
         ]
         if stale:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .authz import Authorization, parse_authorize
-from .config import NONE, SCHEMES
+from .config import NONE, SCHEMES, expand_schemes
 from .errors import ConfigError
 from .params import Signature, compile_params, rewrite_rule
 
@@ -61,15 +61,12 @@ def _check_auth(auth: Any, where: str) -> tuple[str, ...] | None:
         return None
 
     names = (auth,) if isinstance(auth, str) else tuple(auth)
-    expanded: list[str] = []
     for name in names:
         if name not in SCHEMES or name == "none":
             raise ConfigError(f"{where}: unknown scheme {name!r:.40} in "
                               "auth=")
-        parts = {"password": ("basic", "param"),
-                 "digest": ("http-digest",)}.get(name, (name,))
-        expanded.extend(p for p in parts if p not in expanded)
 
+    expanded = expand_schemes(names)
     if not expanded:
         raise ConfigError(f"{where}: auth= names no scheme")
     return tuple(expanded)

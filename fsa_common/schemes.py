@@ -23,6 +23,7 @@ import binascii
 import logging
 from typing import TYPE_CHECKING
 
+from .digest import quote_string
 from .errors import BadAuthError, ConfigError
 from .flow import BlockingCall, Flow, done
 from .params import is_text
@@ -48,12 +49,6 @@ def parse_authorization(value: str | None) -> tuple[str, str] | None:
 
     word, _, rest = value.strip().partition(" ")
     return word.lower(), rest.strip()
-
-
-def quote_string(value: str) -> str:
-    """Format ``value`` as an HTTP quoted-string (RFC 9110 section
-    5.6.4)."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def parse_basic(value: str) -> tuple[str, str] | None:
